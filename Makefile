@@ -1,0 +1,38 @@
+# Signpost. The two commands a newcomer needs: `make run` and `make test`.
+SHELL    := bash
+GO       ?= go
+DATA_DIR ?= $(CURDIR)/.data
+PKGS     := github.com/signpost/signpost/...
+
+.PHONY: run test vet fmt build stop-postgres tidy
+
+## run: start the whole system (embedded NATS, local Postgres) until Ctrl+C
+run:
+	@url=$$(scripts/ensure-postgres.sh "$(DATA_DIR)" signpost) && \
+	  DATABASE_URL="$$url" DATA_DIR="$(DATA_DIR)" LOG_FORMAT="$${LOG_FORMAT:-console}" \
+	  $(GO) run ./services/signpost/cmd/signpost
+
+## test: every module's tests with -race, against real Postgres and a real NATS server
+test: vet
+	@url=$$(scripts/ensure-postgres.sh "$(DATA_DIR)" postgres) && \
+	  DATABASE_URL="$$url" $(GO) test -race -count=1 -timeout 15m $(PKGS)
+
+## vet: static checks and formatting
+vet:
+	@unformatted=$$(gofmt -l schemas shared services); \
+	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+## build: every binary into bin/
+build:
+	mkdir -p bin
+	$(GO) build -o bin/ ./services/signpost/cmd/signpost ./services/ingest/cmd/ingest \
+	  ./services/classifier/cmd/classifier ./services/notifier/cmd/notifier ./services/inbox/cmd/inbox
+
+## tidy: go mod tidy in every module
+tidy:
+	for d in schemas shared services/*/; do (cd $$d && $(GO) mod tidy); done
+
+## stop-postgres: stop the throwaway Postgres that run or test may have started under DATA_DIR
+stop-postgres:
+	scripts/stop-postgres.sh "$(DATA_DIR)"

@@ -1,0 +1,3 @@
+module github.com/signpost/signpost/schemas
+
+go 1.26

@@ -1,0 +1,86 @@
+// Package classifier decides what each received item is: it applies the organisation's policy and
+// the text classifier, stores the decision, and publishes feedback.routed.
+package classifier
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/jmoiron/sqlx"
+	"github.com/rs/zerolog"
+
+	"github.com/signpost/signpost/services/classifier/internal/postgres"
+	"github.com/signpost/signpost/services/classifier/internal/routing"
+	"github.com/signpost/signpost/services/classifier/internal/textrules"
+	"github.com/signpost/signpost/shared/bus"
+	"github.com/signpost/signpost/shared/event"
+	"github.com/signpost/signpost/shared/feedback"
+	"github.com/signpost/signpost/shared/policy"
+)
+
+// HandlerName names the classifier's handler and its durable consumer.
+const HandlerName = "classifier.decide"
+
+// Classifier turns received items into decisions.
+type Classifier struct {
+	policies *policy.Set
+	text     routing.TextClassifier
+	flags    routing.FlagDetector
+	store    *postgres.Decisions
+	log      zerolog.Logger
+	now      func() time.Time
+}
+
+// New builds the classifier with the shipped text classifier.
+func New(policies *policy.Set, db *sqlx.DB, log zerolog.Logger) *Classifier {
+	return &Classifier{policies: policies, text: textrules.Rules{}, flags: textrules.Flags{},
+		store: postgres.NewDecisions(db), log: log, now: time.Now}
+}
+
+// Register adds the classifier's handler to the router.
+func (c *Classifier) Register(r *bus.Router) error {
+	return r.Handle(HandlerName, event.Received, event.Routed, c.handle)
+}
+
+// Decide is the classifier's verdict on an item under its organisation's policy, without storing it.
+func (c *Classifier) Decide(p *policy.Policy, it feedback.Item) feedback.Decision {
+	return routing.Decide(p, it, c.text.Classify(it.Text, it.Rating), c.flags.Detect(it.Text, p.Staff))
+}
+
+// Policy returns the policy of the organisation with the practice.
+func (c *Classifier) Policy(practice string) (*policy.Policy, bool) {
+	return c.policies.ForPractice(practice)
+}
+
+func (c *Classifier) handle(m *message.Message) ([]*message.Message, error) {
+	var p event.ReceivedPayload
+	env, err := event.Decode(m.Payload, event.Received, event.ReceivedVersion, &p)
+	if err != nil {
+		return nil, bus.Permanent(err)
+	}
+	it := p.Item
+	pol, ok := c.policies.ForPractice(it.Practice)
+	if !ok || pol.Organisation.Slug != it.Organisation {
+		return nil, bus.Permanent(fmt.Errorf("item %s: practice %q of organisation %q has no policy", it.ID, it.Practice, it.Organisation))
+	}
+	d, err := c.store.Save(m.Context(), it, env.CorrelationID, c.Decide(pol, it))
+	if err != nil {
+		return nil, err
+	}
+	c.log.Info().Str("item_id", it.ID.String()).Str("correlation_id", env.CorrelationID).Str("channel", string(it.Channel)).
+		Str("route", string(d.Route)).Strs("flags", flagNames(d.Flags)).Bool("needs_review", d.NeedsReview).Msg("item routed")
+	data, id, err := event.NewRouted(it, d, env.CorrelationID, c.now())
+	if err != nil {
+		return nil, bus.Permanent(err)
+	}
+	return []*message.Message{bus.NewMessage(id, data, env.CorrelationID)}, nil
+}
+
+func flagNames(fs []feedback.Flag) []string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = string(f)
+	}
+	return out
+}

@@ -1,0 +1,40 @@
+// Package routing is the pure core of the classifier: from an organisation's policy, an item and
+// what its text says, the decision of SPEC.md sections 3 and 4. No I/O.
+package routing
+
+import "github.com/signpost/signpost/shared/feedback"
+
+// Kind is what the text alone says the item is.
+type Kind string
+
+// The kinds of text.
+const (
+	KindComplaint Kind = "complaint" // reports a failure or mistreatment and is negative about it
+	KindFeedback  Kind = "feedback"  // feedback about the practice that is not a complaint
+	KindOther     Kind = "other"     // not feedback: questions, tags, chatter
+)
+
+// TextVerdict is a text classifier's answer.
+type TextVerdict struct {
+	Kind         Kind
+	Confidence   float64  // probability that Kind is right, 0..1
+	Evidence     []string // short, readable: the words that decided it
+	ModelVersion string
+}
+
+// FlagHit is one flag and the words that set it off.
+type FlagHit struct {
+	Flag    feedback.Flag
+	Trigger string
+}
+
+// TextClassifier says what a text is. The first one is a rule set; a trained model replaces it.
+type TextClassifier interface {
+	Classify(text, rating string) TextVerdict
+}
+
+// FlagDetector finds conduct problems and safeguarding risks in a text; staff are the
+// organisation's staff roster.
+type FlagDetector interface {
+	Detect(text string, staff []string) []FlagHit
+}

@@ -1,0 +1,42 @@
+// Command ingest takes in website form submissions and publishes them to an external NATS (NATS_URL).
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/signpost/signpost/services/ingest"
+	"github.com/signpost/signpost/shared/boot"
+	"github.com/signpost/signpost/shared/config"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "ingest:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
+	env := config.New(getenv)
+	s := boot.Read(env, "ingest", "127.0.0.1:8080", "nats://127.0.0.1:4222")
+	if err := env.Err(); err != nil {
+		return err
+	}
+	sys, err := boot.Open(ctx, s, boot.Needs{NATS: true}, stdout)
+	if err != nil {
+		return err
+	}
+	pub, err := sys.Publisher()
+	if err != nil {
+		return err
+	}
+	ingest.New(sys.Policies, pub, s.Topology, sys.Log).Routes(sys.Mux)
+	return sys.Serve(ctx)
+}

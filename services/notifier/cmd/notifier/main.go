@@ -1,0 +1,45 @@
+// Command notifier carries out what each decision causes, against an external NATS (NATS_URL) and
+// Postgres (DATABASE_URL).
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/signpost/signpost/services/notifier"
+	"github.com/signpost/signpost/shared/boot"
+	"github.com/signpost/signpost/shared/config"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "notifier:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
+	env := config.New(getenv)
+	s := boot.Read(env, "notifier", "127.0.0.1:8082", "nats://127.0.0.1:4222")
+	if err := env.Err(); err != nil {
+		return err
+	}
+	sys, err := boot.Open(ctx, s, boot.Needs{Database: true, Router: true}, stdout)
+	if err != nil {
+		return err
+	}
+	n, err := notifier.New(sys.Policies, sys.DB, sys.Log)
+	if err == nil {
+		err = n.Register(sys.Router)
+	}
+	if err != nil {
+		return err
+	}
+	return sys.Serve(ctx)
+}

@@ -1,0 +1,80 @@
+// Package notifier carries out what each decision causes (SPEC.md section 5): it stores inbox
+// entries, messages to patients, complaint cases and moderation requests.
+package notifier
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/jmoiron/sqlx"
+	"github.com/rs/zerolog"
+
+	"github.com/signpost/signpost/services/notifier/internal/plan"
+	"github.com/signpost/signpost/services/notifier/internal/postgres"
+	"github.com/signpost/signpost/services/notifier/internal/workdays"
+	"github.com/signpost/signpost/shared/bus"
+	"github.com/signpost/signpost/shared/event"
+	"github.com/signpost/signpost/shared/policy"
+)
+
+// HandlerName names the notifier's handler and its durable consumer.
+const HandlerName = "notifier.plan"
+
+// Notifier turns decisions into actions.
+type Notifier struct {
+	policies *policy.Set
+	calendar workdays.Calendar
+	store    *postgres.Actions
+	log      zerolog.Logger
+}
+
+// New builds the notifier.
+func New(policies *policy.Set, db *sqlx.DB, log zerolog.Logger) (*Notifier, error) {
+	cal, err := workdays.EnglandAndWales()
+	if err != nil {
+		return nil, err
+	}
+	return &Notifier{policies: policies, calendar: cal, store: postgres.NewActions(db), log: log}, nil
+}
+
+// Register adds the notifier's handler to the router.
+func (n *Notifier) Register(r *bus.Router) error {
+	return r.Handle(HandlerName, event.Routed, "", n.handle)
+}
+
+func (n *Notifier) handle(m *message.Message) ([]*message.Message, error) {
+	var p event.RoutedPayload
+	env, err := event.Decode(m.Payload, event.Routed, event.RoutedVersion, &p)
+	if err != nil {
+		return nil, bus.Permanent(err)
+	}
+	if err := p.Decision.Validate(); err != nil {
+		return nil, bus.Permanent(fmt.Errorf("item %s: %w", p.Item.ID, err))
+	}
+	pol, ok := n.policies.ForPractice(p.Item.Practice)
+	if !ok || pol.Organisation.Slug != p.Item.Organisation {
+		return nil, bus.Permanent(fmt.Errorf("item %s: practice %q of organisation %q has no policy", p.Item.ID, p.Item.Practice, p.Item.Organisation))
+	}
+	// The working-day clock starts when the item was received, not when this delivery happened.
+	pl, err := plan.Make(pol, p.Item, p.Decision, receivedAt(p.Item.WrittenAt, env.OccurredAt), n.calendar)
+	if err != nil {
+		return nil, err
+	}
+	if err := n.store.Save(m.Context(), p.Item, pl); err != nil {
+		return nil, err
+	}
+	n.log.Info().Str("item_id", p.Item.ID.String()).Str("correlation_id", env.CorrelationID).
+		Int("inbox_entries", len(pl.Inbox)).Int("patient_messages", len(pl.Messages)).
+		Bool("complaint_case", pl.Case != nil).Bool("moderation", pl.Moderation != nil).Msg("actions stored")
+	return nil, nil
+}
+
+// receivedAt is when the practice had the item: when it was written, unless that claims to be
+// later than the decision (a client clock ahead), in which case the decision's time.
+func receivedAt(written, decided time.Time) time.Time {
+	if written.IsZero() || written.After(decided) {
+		return decided
+	}
+	return written
+}

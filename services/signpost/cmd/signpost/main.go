@@ -1,0 +1,115 @@
+// Command signpost runs the whole system in one process: an embedded NATS server with JetStream
+// (or the one at NATS_URL), Postgres at DATABASE_URL, and the ingest, classifier, notifier and
+// inbox services, composed from the same packages their own binaries use.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/signpost/signpost/services/classifier"
+	"github.com/signpost/signpost/services/inbox"
+	"github.com/signpost/signpost/services/ingest"
+	"github.com/signpost/signpost/services/notifier"
+	"github.com/signpost/signpost/shared/boot"
+	"github.com/signpost/signpost/shared/config"
+	"github.com/signpost/signpost/shared/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "signpost:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, getenv func(string) string, stdout, logs io.Writer) error {
+	sys, token, err := start(ctx, getenv, logs)
+	if err != nil {
+		return err
+	}
+	banner(stdout, sys, token)
+	<-ctx.Done()
+	fmt.Fprintln(stdout, "Stopping: HTTP intake, then messages in flight, then NATS, then the database.")
+	stopCtx, cancel := context.WithTimeout(context.Background(), sys.Settings.Bus.AckWait+10*time.Second)
+	defer cancel()
+	if err := sys.Stop(stopCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	fmt.Fprintln(stdout, "Stopped cleanly.")
+	return nil
+}
+
+// start builds and starts every service in this process; token is the inbox API token.
+func start(ctx context.Context, getenv func(string) string, logs io.Writer) (*boot.System, string, error) {
+	env := config.New(getenv)
+	s := boot.Read(env, "signpost", "127.0.0.1:8080", "")
+	token := env.String("INBOX_API_TOKEN", "")
+	if err := env.Err(); err != nil {
+		return nil, "", err
+	}
+	if token == "" {
+		b := make([]byte, 24)
+		_, _ = rand.Read(b)
+		token = hex.EncodeToString(b)
+	}
+	sys, err := boot.Open(ctx, s, boot.Needs{Database: true, Router: true, EmbeddedNATS: true}, logs)
+	if err != nil {
+		return nil, "", err
+	}
+	fail := func(err error) (*boot.System, string, error) {
+		_ = sys.Stop(context.Background())
+		return nil, "", err
+	}
+	pub, err := sys.Publisher()
+	if err != nil {
+		return fail(err)
+	}
+	ingest.New(sys.Policies, pub, s.Topology, sys.Log).Routes(sys.Mux)
+	inbox.New(sys.DB, token, sys.Log).Routes(sys.Mux)
+	if err := classifier.New(sys.Policies, sys.DB, sys.Log).Register(sys.Router); err != nil {
+		return fail(err)
+	}
+	n, err := notifier.New(sys.Policies, sys.DB, sys.Log)
+	if err != nil {
+		return fail(err)
+	}
+	if err := n.Register(sys.Router); err != nil {
+		return fail(err)
+	}
+	if err := sys.Start(ctx); err != nil {
+		return fail(err)
+	}
+	return sys, token, nil
+}
+
+func banner(w io.Writer, sys *boot.System, token string) {
+	s := sys.Settings
+	nats := "embedded, in-process only (no port), store " + s.DataDir + "/nats, fsync on every write"
+	if s.NATSURL != "" {
+		nats = s.NATSURL
+	} else if s.EmbeddedNATSListen != "" {
+		nats = "embedded, listening on " + s.EmbeddedNATSListen + ", store " + s.DataDir + "/nats"
+	}
+	fmt.Fprintf(w, `
+Signpost is running.
+  Submit a form   POST %[1]s/v1/submissions   (JSON: practice, channel, text, email?, rating?)
+  See an item     GET  %[1]s/v1/organisations/{organisation}/items/{id}
+                  with Authorization: Bearer %[2]s
+  Health          %[1]s/healthz   %[1]s/readyz
+  NATS            %[3]s
+  Postgres        %[4]s
+  Practices       %[5]s
+Press Ctrl+C to stop.
+`, sys.URL(), token, nats, store.Redact(s.DatabaseURL), strings.Join(sys.Policies.Practices(), ", "))
+}

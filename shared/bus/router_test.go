@@ -1,0 +1,208 @@
+package bus_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/google/uuid"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/signpost/signpost/shared/bus"
+	"github.com/signpost/signpost/shared/bustest"
+)
+
+var errDatabaseDown = errors.New("database down")
+
+// startRouter runs a router with one handler on feedback.received and returns when it consumes.
+func startRouter(t *testing.T, n bustest.NATS, h message.HandlerFunc) {
+	t.Helper()
+	r, err := bus.NewRouter(n.Connect, n.Topology, bustest.Settings(),
+		func(err error) bool { return errors.Is(err, errDatabaseDown) }, watermill.NopLogger{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Handle("test.handler", "feedback.received", "", h); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- r.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := r.Close(); err != nil {
+			t.Errorf("close router: %v", err)
+		}
+		<-done
+	})
+	select {
+	case <-r.Running():
+	case <-time.After(10 * time.Second):
+		t.Fatal("router did not start")
+	}
+}
+
+func publish(t *testing.T, n bustest.NATS, bodies ...string) {
+	t.Helper()
+	nc, err := n.Connect("test-publisher")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := bus.NewPublisher(nc, watermill.NopLogger{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pub.Close()
+	for _, b := range bodies {
+		if err := pub.Publish(n.Topology.Subject("feedback.received"), bus.NewMessage(uuid.New(), []byte(b), "corr-"+b)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func deadLetters(t *testing.T, n bustest.NATS) []*jetstream.RawStreamMsg {
+	return n.Messages(t, n.Topology.DeadLetterStream())
+}
+
+func TestHandlerThatKeepsFailingIsDeadLetteredAndOthersFlow(t *testing.T) {
+	n := bustest.Start(t)
+	var mu sync.Mutex
+	processed := map[string]int{}
+	var poisonAttempts atomic.Int32
+	startRouter(t, n, func(m *message.Message) ([]*message.Message, error) {
+		if string(m.Payload) == "poison" {
+			poisonAttempts.Add(1)
+			return nil, fmt.Errorf("cannot handle item %s", m.UUID)
+		}
+		mu.Lock()
+		processed[string(m.Payload)]++
+		mu.Unlock()
+		return nil, nil
+	})
+
+	var bodies []string
+	for i := range 20 {
+		bodies = append(bodies, fmt.Sprintf("ok-%d", i))
+		if i == 5 {
+			bodies = append(bodies, "poison")
+		}
+	}
+	publish(t, n, bodies...)
+
+	bustest.WaitFor(t, "20 good messages and one dead letter", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(processed) == 20 && len(deadLetters(t, n)) == 1
+	})
+	dl := deadLetters(t, n)[0]
+	if string(dl.Data) != "poison" {
+		t.Errorf("dead letter payload %q, want the poisoned message", dl.Data)
+	}
+	if got := dl.Header.Get("attempts"); got != "3" {
+		t.Errorf("attempts header %q, want 3 (the configured attempts)", got)
+	}
+	if got := dl.Header.Get("reason_poisoned"); got == "" {
+		t.Error("dead letter carries no reason")
+	}
+	if got := dl.Header.Get("topic_poisoned"); got != n.Topology.Subject("feedback.received") {
+		t.Errorf("origin %q, want the subject it came from", got)
+	}
+	if got := dl.Header.Get("handler_poisoned"); got != "test.handler" {
+		t.Errorf("handler %q", got)
+	}
+	if got := dl.Header.Get("_watermill_message_uuid"); got == "" {
+		t.Error("dead letter lost its message id")
+	}
+	if poisonAttempts.Load() != 3 {
+		t.Errorf("poison tried %d times, want 3", poisonAttempts.Load())
+	}
+	for b, c := range processed {
+		if c != 1 {
+			t.Errorf("%s processed %d times", b, c)
+		}
+	}
+	// The dead-lettered message was acknowledged: it does not come back.
+	time.Sleep(300 * time.Millisecond)
+	if poisonAttempts.Load() != 3 {
+		t.Errorf("poison was redelivered after dead-lettering (%d attempts)", poisonAttempts.Load())
+	}
+}
+
+func TestPermanentErrorIsDeadLetteredWithoutRetry(t *testing.T) {
+	n := bustest.Start(t)
+	var calls atomic.Int32
+	startRouter(t, n, func(m *message.Message) ([]*message.Message, error) {
+		calls.Add(1)
+		return nil, bus.Permanent(errors.New("malformed event"))
+	})
+	publish(t, n, "bad")
+	bustest.WaitFor(t, "dead letter", func() bool { return len(deadLetters(t, n)) == 1 })
+	if got := deadLetters(t, n)[0].Header.Get("attempts"); got != "1" {
+		t.Errorf("attempts %q, want 1", got)
+	}
+	if calls.Load() != 1 {
+		t.Errorf("handler called %d times, want 1", calls.Load())
+	}
+}
+
+func TestUnavailableDependencyWaitsForRedeliveryInsteadOfDeadLetter(t *testing.T) {
+	n := bustest.Start(t)
+	var down atomic.Bool
+	down.Store(true)
+	var calls, done atomic.Int32
+	startRouter(t, n, func(m *message.Message) ([]*message.Message, error) {
+		if calls.Add(1) > 6 {
+			down.Store(false) // the database comes back after two deliveries of three attempts
+		}
+		if down.Load() {
+			return nil, fmt.Errorf("store item: %w", errDatabaseDown)
+		}
+		done.Add(1)
+		return nil, nil
+	})
+	publish(t, n, "waits")
+	bustest.WaitFor(t, "processing after the database returns", func() bool { return done.Load() == 1 })
+	if len(deadLetters(t, n)) != 0 {
+		t.Error("a message that met an unavailable database was dead-lettered")
+	}
+}
+
+func TestCorrelationIDTravelsToPublishedMessages(t *testing.T) {
+	n := bustest.Start(t)
+	r, err := bus.NewRouter(n.Connect, n.Topology, bustest.Settings(), nil, watermill.NopLogger{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan string, 1)
+	if err := r.Handle("first", "feedback.received", "feedback.routed", func(m *message.Message) ([]*message.Message, error) {
+		return []*message.Message{message.NewMessage(uuid.NewString(), []byte("out"))}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Handle("second", "feedback.routed", "", func(m *message.Message) ([]*message.Message, error) {
+		got <- m.Metadata.Get("correlation_id")
+		return nil, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go r.Run(ctx)
+	defer r.Close()
+	<-r.Running()
+	publish(t, n, "x")
+	select {
+	case c := <-got:
+		if c != "corr-x" {
+			t.Errorf("correlation id %q, want corr-x", c)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("second handler got nothing")
+	}
+}
