@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"bytes"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -26,7 +28,26 @@ const token = "test-token-test-token-test-token-0001"
 
 type system struct {
 	*boot.System
-	db *sqlx.DB
+	db   *sqlx.DB
+	logs *syncBuffer
+}
+
+// syncBuffer collects the system's logs so tests can search them.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func startSystem(t *testing.T, extra map[string]string) system {
@@ -34,7 +55,7 @@ func startSystem(t *testing.T, extra map[string]string) system {
 	db, dsn := storetest.New(t)
 	env := map[string]string{
 		"DATABASE_URL": dsn, "DATA_DIR": t.TempDir(), "HTTP_ADDR": "127.0.0.1:0", "INBOX_API_TOKEN": token,
-		"BUS_RETRY_INTERVAL": "5ms", "BUS_REDELIVERY_DELAY": "200ms", "BUS_ACK_WAIT": "5s", "LOG_LEVEL": "warn",
+		"BUS_RETRY_INTERVAL": "5ms", "BUS_REDELIVERY_DELAY": "200ms", "BUS_ACK_WAIT": "5s", "LOG_LEVEL": "debug",
 	}
 	if url := os.Getenv("NATS_URL"); url != "" {
 		env["NATS_URL"], env["NATS_PREFIX"] = url, "e2e"+strings.ReplaceAll(uuid.NewString()[:8], "-", "")
@@ -42,7 +63,8 @@ func startSystem(t *testing.T, extra map[string]string) system {
 	for k, v := range extra {
 		env[k] = v
 	}
-	sys, gotToken, err := start(context.Background(), func(k string) string { return env[k] }, io.Discard)
+	logs := &syncBuffer{}
+	sys, gotToken, err := start(context.Background(), func(k string) string { return env[k] }, logs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +76,7 @@ func startSystem(t *testing.T, extra map[string]string) system {
 			t.Errorf("stop: %v", err)
 		}
 	})
-	return system{sys, db}
+	return system{sys, db, logs}
 }
 
 func (s system) submit(t *testing.T, body string) string {
@@ -129,8 +151,17 @@ func (s system) itemWithActions(t *testing.T, org, id string) itemView {
 
 func TestWebsiteComplaintWithEmailGoesEndToEnd(t *testing.T) {
 	s := startSystem(t, nil)
-	id := s.submit(t, `{"practice":"charlton-medical-centre","channel":"website_review","text":"I waited two hours and the receptionist was rude to me","email":"patient@example.org","submission_id":"e2e-complaint-1"}`)
+	id := s.submit(t, `{"practice":"charlton-medical-centre","channel":"website_review","text":"I waited two hours and the receptionist Zanzibarina was rude to me","email":"patient@example.org","submission_id":"e2e-complaint-1"}`)
 	v := s.itemWithActions(t, "charlton-medical-centre", id)
+	logs := s.logs.String()
+	if !strings.Contains(logs, id) {
+		t.Fatal("the logs do not mention the item at all; the confidentiality check below would prove nothing")
+	}
+	for _, secret := range []string{"Zanzibarina", "waited two hours", "patient@example.org", token} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("the logs contain %q", secret)
+		}
+	}
 	if v.Decision.Route != "complaint" || v.Decision.ModelVersion == "" || len(v.Decision.Reasons) == 0 {
 		t.Errorf("decision %+v", v.Decision)
 	}
@@ -299,4 +330,10 @@ func TestBadConfigurationNamesTheVariable(t *testing.T) {
 			t.Errorf("error %v does not name %s", err, name)
 		}
 	}
+}
+
+func decode(t *testing.T, resp *http.Response, v any) {
+	t.Helper()
+	defer resp.Body.Close()
+	_ = json.NewDecoder(resp.Body).Decode(v)
 }
