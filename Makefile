@@ -4,7 +4,7 @@ GO       ?= go
 DATA_DIR ?= $(CURDIR)/.data
 PKGS     := github.com/signpost/signpost/...
 
-.PHONY: run test vet fmt build stop-postgres tidy
+.PHONY: run test vet build model eval cv stop-postgres tidy
 
 ## run: start the whole system (embedded NATS, local Postgres) until Ctrl+C
 run:
@@ -22,6 +22,18 @@ vet:
 	@unformatted=$$(gofmt -l schemas shared services); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet $(PKGS)
+
+## model: retrain the shipped text model from the team's corpus (deterministic: same corpus, same weights)
+model:
+	$(GO) run ./services/classifier/cmd/classify train
+
+## eval: cross-validated figures of the whole decision on the team's corpus
+eval:
+	$(GO) run ./services/classifier/cmd/classify eval -folds 10
+
+## cv: the model design cross-validated on the complaints tweets in ../shared/data
+cv:
+	$(GO) run ./services/classifier/cmd/classify cv -folds 10 < ../shared/data/complaints-tweets/complaints.jsonl
 
 ## build: every binary into bin/
 build:

@@ -12,6 +12,7 @@ import (
 
 	"github.com/signpost/signpost/services/classifier/internal/postgres"
 	"github.com/signpost/signpost/services/classifier/internal/routing"
+	"github.com/signpost/signpost/services/classifier/internal/textmodel"
 	"github.com/signpost/signpost/services/classifier/internal/textrules"
 	"github.com/signpost/signpost/shared/bus"
 	"github.com/signpost/signpost/shared/event"
@@ -25,32 +26,33 @@ const HandlerName = "classifier.decide"
 // Classifier turns received items into decisions.
 type Classifier struct {
 	policies *policy.Set
-	text     routing.TextClassifier
-	flags    routing.FlagDetector
+	engine   routing.Engine
 	store    *postgres.Decisions
 	log      zerolog.Logger
 	now      func() time.Time
 }
 
-// New builds the classifier with the shipped text classifier.
-func New(policies *policy.Set, db *sqlx.DB, log zerolog.Logger) *Classifier {
-	return &Classifier{policies: policies, text: textrules.Rules{}, flags: textrules.Flags{},
-		store: postgres.NewDecisions(db), log: log, now: time.Now}
+// NewEngine is the shipped decision engine: the trained text model and the flag rules.
+func NewEngine() (routing.Engine, error) {
+	text, err := textmodel.Shipped()
+	if err != nil {
+		return routing.Engine{}, err
+	}
+	return routing.Engine{Text: text, Flags: textrules.Flags{}}, nil
+}
+
+// New builds the classifier with the shipped engine.
+func New(policies *policy.Set, db *sqlx.DB, log zerolog.Logger) (*Classifier, error) {
+	engine, err := NewEngine()
+	if err != nil {
+		return nil, err
+	}
+	return &Classifier{policies: policies, engine: engine, store: postgres.NewDecisions(db), log: log, now: time.Now}, nil
 }
 
 // Register adds the classifier's handler to the router.
 func (c *Classifier) Register(r *bus.Router) error {
 	return r.Handle(HandlerName, event.Received, event.Routed, c.handle)
-}
-
-// Decide is the classifier's verdict on an item under its organisation's policy, without storing it.
-func (c *Classifier) Decide(p *policy.Policy, it feedback.Item) feedback.Decision {
-	return routing.Decide(p, it, c.text.Classify(it.Text, it.Rating), c.flags.Detect(it.Text, p.Staff))
-}
-
-// Policy returns the policy of the organisation with the practice.
-func (c *Classifier) Policy(practice string) (*policy.Policy, bool) {
-	return c.policies.ForPractice(practice)
 }
 
 func (c *Classifier) handle(m *message.Message) ([]*message.Message, error) {
@@ -64,7 +66,7 @@ func (c *Classifier) handle(m *message.Message) ([]*message.Message, error) {
 	if !ok || pol.Organisation.Slug != it.Organisation {
 		return nil, bus.Permanent(fmt.Errorf("item %s: practice %q of organisation %q has no policy", it.ID, it.Practice, it.Organisation))
 	}
-	d, err := c.store.Save(m.Context(), it, env.CorrelationID, c.Decide(pol, it))
+	d, err := c.store.Save(m.Context(), it, env.CorrelationID, c.engine.Decide(pol, it))
 	if err != nil {
 		return nil, err
 	}

@@ -34,7 +34,11 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if err := classifier.New(sys.Policies, sys.DB, sys.Log).Register(sys.Router); err != nil {
+	c, err := classifier.New(sys.Policies, sys.DB, sys.Log)
+	if err == nil {
+		err = c.Register(sys.Router)
+	}
+	if err != nil {
 		return err
 	}
 	return sys.Serve(ctx)

@@ -57,3 +57,15 @@ func evidence(v TextVerdict) string {
 	}
 	return " (" + strings.Join(v.Evidence, "; ") + ")"
 }
+
+// Engine decides items with one text classifier and one flag detector; the classifier service and
+// the classify command share it.
+type Engine struct {
+	Text  TextClassifier
+	Flags FlagDetector
+}
+
+// Decide is the engine's decision on an item under its organisation's policy.
+func (e Engine) Decide(p *policy.Policy, it feedback.Item) feedback.Decision {
+	return Decide(p, it, e.Text.Classify(it.Text, it.Rating), e.Flags.Detect(it.Text, p.Staff))
+}

@@ -8,57 +8,74 @@ import (
 	"github.com/signpost/signpost/shared/feedback"
 )
 
-// Flags implements routing.FlagDetector with word lists and patterns.
+// Flags implements routing.FlagDetector with maintained word lists and patterns. Each flag reports
+// the words that set it off, except where those words are themselves personal data (an NHS
+// number, a date of birth, a phone number), which are described instead.
 type Flags struct{}
 
-var (
-	staffTitled = regexp.MustCompile(`\b(Dr\.?|Doctor|Nurse|Sister)\s+[A-Z][a-z'-]+`)
-	staffRole   = regexp.MustCompile(`(?i)\b(the|that|this|a|one)\s+(receptionists?|practice manager|nurse|doctor|gp|locum|pharmacist|paramedic|hca|health care assistant|care navigator|phlebotomist|midwife|health visitor)\b`)
-
-	nhsNumber = regexp.MustCompile(`\b(\d{3})[ -]?(\d{3})[ -]?(\d{4})\b`)
-	birthDate = regexp.MustCompile(`(?i)\b(dob|d\.o\.b\.?|date of birth|born( on)?)\s*:?\s*\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b`)
-	phone     = regexp.MustCompile(`(?:\+44\s?7\d{3}|\b07\d{3})\s?\d{3}\s?\d{3}\b|\b0[12]\d{2,3}\s?\d{3}\s?\d{3,4}\b`)
-	postcode  = regexp.MustCompile(`(?i)\b[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}\b`)
-
-	abusive = regexp.MustCompile(`(?i)\b(f+u+c+k+\w*|f[\*#@!]+k?\w*|sh[\*#@!]+t|shit\w*|bastards?|c[\*#@!u]nts?|wank\w*|twats?|dickheads?|arseholes?|assholes?|bitch\w*|piss off|scum|morons?|idiots?)\b|\b(i'?ll|i will|gonna|going to)\s+(kill|hurt|smash|batter|get)\s+(you|them|him|her)\b|\bwatch (your|their) backs?\b`)
-
-	defamatory = regexp.MustCompile(`(?i)\b(liars?|lying|frauds?|fraudulent|stealing|steal from|thie(f|ves)|crooks?|corrupt|criminals?|scam(mers?)?|should be struck off|not fit to (practi[cs]e|be a doctor)|unfit to practi[cs]e|on the take|fiddling)\b`)
-
-	safeguarding = regexp.MustCompile(`(?i)\b(suicid\w*|kill (myself|himself|herself)|end (it all|my life)|take my (own )?life|self[- ]?harm\w*|cutting myself|overdos\w*|want(ed)? to die|don'?t want to (be here|live)|no reason to live|hits? me|beat(s|en)? me|abus(e|ed|ing|ive relationship)|neglect(ed|ing)?|left (alone|on (his|her|their) own) for|not safe at home|scared to go home|no food in the house)\b`)
-)
-
-// Detect returns each flag the text raises, with the words that raised it.
+// Detect returns each flag the text raises, with what raised it. The roster is the organisation's
+// staff names.
 func (Flags) Detect(text string, staff []string) []routing.FlagHit {
 	var hits []routing.FlagHit
 	add := func(f feedback.Flag, trigger string) {
-		hits = append(hits, routing.FlagHit{Flag: f, Trigger: strings.TrimSpace(trigger)})
+		if trigger != "" {
+			hits = append(hits, routing.FlagHit{Flag: f, Trigger: strings.TrimSpace(trigger)})
+		}
 	}
-	if m := staffTitled.FindString(text); m != "" {
-		add(feedback.StaffIdentified, m)
-	} else if m := staffRole.FindString(text); m != "" {
-		add(feedback.StaffIdentified, m)
-	} else if name := rosterName(text, staff); name != "" {
-		add(feedback.StaffIdentified, name)
-	}
-	if m := validNHSNumber(text); m != "" {
-		add(feedback.PatientInfo, "an NHS number")
-	} else if birthDate.MatchString(text) {
-		add(feedback.PatientInfo, "a date of birth")
-	} else if phone.MatchString(text) {
-		add(feedback.PatientInfo, "a phone number")
-	} else if postcode.MatchString(text) {
-		add(feedback.PatientInfo, "a postcode")
-	}
-	if m := abusive.FindString(text); m != "" {
-		add(feedback.Abusive, m)
-	}
-	if m := defamatory.FindString(text); m != "" {
-		add(feedback.Defamatory, m)
-	}
-	if m := safeguarding.FindString(text); m != "" {
-		add(feedback.Safeguarding, m)
-	}
+	add(feedback.StaffIdentified, staffTrigger(text, staff))
+	add(feedback.PatientInfo, patientInfoTrigger(text))
+	add(feedback.Abusive, firstMatch(text, abusive))
+	add(feedback.Defamatory, firstMatch(text, defamatory))
+	add(feedback.Safeguarding, firstMatch(text, safeguarding))
 	return hits
+}
+
+func firstMatch(text string, res []*regexp.Regexp) string {
+	for _, re := range res {
+		if m := re.FindString(text); m != "" {
+			return m
+		}
+	}
+	return ""
+}
+
+func words(alternatives ...string) string { return `(?:` + strings.Join(alternatives, `|`) + `)` }
+
+var (
+	praiseOrBlame = words(`nice`, `lovely`, `kind`, `friendly`, `helpful`, `excellent`, `amazing`, `brilliant`, `great`,
+		`rude`, `horrible`, `useless`, `arrogant`, `patient`, `gentle`, `caring`, `good`, `fab(?:ulous)?`, `wonderful`, `unhelpful`)
+
+	staffPatterns = []*regexp.Regexp{
+		regexp.MustCompile(`\b(?:Dr\.?|Doctor|Nurse|Sister)\s+[A-Z][a-z'-]+`),
+		regexp.MustCompile(`\b[A-Z][a-z]+\s+(?:on|at|from|in)\s+(?:the\s+)?(?:reception|front desk|the desk|dispensary)\b`),
+		regexp.MustCompile(`\b[A-Z][a-z]+\s+who\s+(?:does|did|took|runs|ran|works)\b`),
+		regexp.MustCompile(`(?i)\bwhoever was on reception\b`),
+		regexp.MustCompile(`(?i)\b(?:the|that|this|your|our)\s+(?:` + praiseOrBlame + `\s+)?(?:practice manager|receptionist\b|(?:practice |advanced )?nurse(?: practitioner)?|locum|triage doctor|physio\w*|health ?care assistant|hca|pharmacist|paramedic|care navigator|phlebotomist|physician associate|doctor (?:i|we|she|he|they) (?:saw|spoke|see)|gp (?:i|we) (?:saw|spoke))\b`),
+		regexp.MustCompile(`(?i)^\s*(?:receptionist|practice manager|nurse|doctor|dr|gp|locum)\b\s+(?:was|is|were|very|so|really|ignored|hung|told|said|refused|gave|shouted|laughed|n)\b`),
+		regexp.MustCompile(`(?i)\b(?:receptionist|nurse|doctor|locum)\s+(?:was|is)\s+(?:very\s+|so\s+|really\s+)?` + praiseOrBlame + `\b`),
+	}
+)
+
+// describedStaff is a praised or blamed role ("lovely nurse"), unless the role names a service
+// rather than a person ("good GP practice", "brilliant nurse appointment").
+var describedStaff = regexp.MustCompile(`(?i)\b` + praiseOrBlame + `\s+(?:receptionist|nurse|doctor|gp|locum|pharmacist)\b(?:\s+(\w+))?`)
+
+var services = map[string]bool{"practice": true, "surgery": true, "appointment": true, "appointments": true,
+	"service": true, "services": true, "team": true, "clinic": true, "practices": true, "surgeries": true}
+
+func staffTrigger(text string, staff []string) string {
+	if name := rosterName(text, staff); name != "" {
+		return name
+	}
+	if m := firstMatch(text, staffPatterns); m != "" {
+		return m
+	}
+	for _, m := range describedStaff.FindAllStringSubmatch(text, -1) {
+		if !services[strings.ToLower(m[1])] {
+			return strings.TrimSuffix(strings.TrimSpace(m[0]), " "+m[1])
+		}
+	}
+	return ""
 }
 
 func rosterName(text string, staff []string) string {
@@ -81,36 +98,4 @@ func boundary(s string, i int) bool {
 	}
 	c := s[i]
 	return !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9')
-}
-
-// validNHSNumber returns the first ten-digit number in the text that passes the NHS number's
-// modulus 11 check, or "". The trigger shown to people never repeats the number.
-func validNHSNumber(text string) string {
-	for _, m := range nhsNumber.FindAllStringSubmatch(text, -1) {
-		digits := m[1] + m[2] + m[3]
-		if NHSNumberValid(digits) {
-			return digits
-		}
-	}
-	return ""
-}
-
-// NHSNumberValid checks a ten-digit NHS number with its modulus 11 check digit.
-func NHSNumberValid(digits string) bool {
-	if len(digits) != 10 {
-		return false
-	}
-	sum := 0
-	for i := 0; i < 9; i++ {
-		c := digits[i]
-		if c < '0' || c > '9' {
-			return false
-		}
-		sum += int(c-'0') * (10 - i)
-	}
-	check := 11 - sum%11
-	if check == 11 {
-		check = 0
-	}
-	return check != 10 && int(digits[9]-'0') == check
 }

@@ -77,7 +77,11 @@ func start(ctx context.Context, getenv func(string) string, logs io.Writer) (*bo
 	}
 	ingest.New(sys.Policies, pub, s.Topology, sys.Log).Routes(sys.Mux)
 	inbox.New(sys.DB, token, sys.Log).Routes(sys.Mux)
-	if err := classifier.New(sys.Policies, sys.DB, sys.Log).Register(sys.Router); err != nil {
+	c, err := classifier.New(sys.Policies, sys.DB, sys.Log)
+	if err != nil {
+		return fail(err)
+	}
+	if err := c.Register(sys.Router); err != nil {
 		return fail(err)
 	}
 	n, err := notifier.New(sys.Policies, sys.DB, sys.Log)

@@ -1,0 +1,212 @@
+// Package model is Signpost's text classifier: a multinomial logistic
+// regression (softmax) over hashed word n-grams (unigrams, bigrams) and
+// character n-grams, with calibrated probabilities and per-feature
+// explanations.
+//
+// Texts are normalised (see Normalize): lowercased, links, @handles and
+// numbers replaced by placeholders, letters repeated three or more times
+// squeezed, and words after a negation marked. Every feature is hashed
+// (64-bit FNV-1a) into Options.Buckets buckets, so the model has a fixed
+// size whatever the vocabulary. Training (Train) is deterministic: the
+// same examples and Options give the same weights bit for bit, and the
+// same Version.
+package model
+
+import (
+	"math"
+	"sort"
+	"strings"
+)
+
+// Model is a trained classifier. It is safe for concurrent use.
+type Model struct {
+	labels  []string
+	opts    Options
+	weights []float32 // Buckets rows of len(labels) weights
+	bias    []float32
+	cal     Calibration
+	version string
+}
+
+// Calibration maps raw scores s to probabilities softmax(s/Temperature +
+// Offsets). It is fitted on held-out folds during training (see Train).
+type Calibration struct {
+	Temperature float64
+	// Offsets has one value per label, in Labels order; they sum to 0.
+	Offsets []float64
+}
+
+// Prediction is the model's verdict on one text.
+type Prediction struct {
+	// Label is the most probable label.
+	Label string
+	// Probabilities holds every label's calibrated probability; they sum
+	// to 1.
+	Probabilities map[string]float64
+	// Confidence is Probabilities[Label].
+	Confidence float64
+}
+
+// Contribution is how much one phrase of a text moves the score of a
+// label, in calibrated log-odds units: positive pushes toward the label,
+// negative against it.
+type Contribution struct {
+	// Feature is a word or two-word phrase of the text as the model sees
+	// it (normalised: "not … helpful" for a negated word, "@mention",
+	// "a link", "a number" for placeholders).
+	Feature string
+	Weight  float64
+}
+
+// Labels returns the model's labels, sorted.
+func (m *Model) Labels() []string { return append([]string(nil), m.labels...) }
+
+// Options returns the options the model was trained with (Workers is 0).
+func (m *Model) Options() Options {
+	o := m.opts
+	o.Labels = m.Labels()
+	return o
+}
+
+// Calibration returns the fitted calibration.
+func (m *Model) Calibration() Calibration {
+	c := m.cal
+	c.Offsets = append([]float64(nil), c.Offsets...)
+	return c
+}
+
+// Version is a stable content hash of the model: the first 12 hex digits
+// of the SHA-256 of its serialised form (format version, options, labels,
+// calibration and weights).
+func (m *Model) Version() string { return m.version }
+
+// rawScores is the linear score of every label for a feature vector.
+func (m *Model) rawScores(x []feature) []float64 {
+	L := len(m.labels)
+	s := make([]float64, L)
+	for k := range s {
+		s[k] = float64(m.bias[k])
+	}
+	for _, f := range x {
+		row := m.weights[int(f.Bucket)*L : int(f.Bucket)*L+L]
+		v := float64(f.Value)
+		for k := range s {
+			s[k] += v * float64(row[k])
+		}
+	}
+	return s
+}
+
+// probabilities turns raw scores into calibrated probabilities in place.
+func (m *Model) probabilities(s []float64) []float64 {
+	for k := range s {
+		s[k] = s[k]/m.cal.Temperature + m.cal.Offsets[k]
+	}
+	softmaxInPlace(s)
+	return s
+}
+
+func (m *Model) predictVector(x []feature) []float64 {
+	return m.probabilities(m.rawScores(x))
+}
+
+// Predict classifies text.
+func (m *Model) Predict(text string) Prediction {
+	p := m.predictVector(featurize(text, m.opts.features()))
+	return m.prediction(p)
+}
+
+func (m *Model) prediction(p []float64) Prediction {
+	best := 0
+	for k := range p {
+		if p[k] > p[best] {
+			best = k
+		}
+	}
+	out := Prediction{
+		Label:         m.labels[best],
+		Probabilities: make(map[string]float64, len(p)),
+		Confidence:    p[best],
+	}
+	for k, l := range m.labels {
+		out.Probabilities[l] = p[k]
+	}
+	return out
+}
+
+// Explain returns the phrases of text that push most toward label (toward,
+// strongest first, all with Weight > 0) and most against it (against,
+// strongest first, all with Weight < 0), at most k of each.
+//
+// Each feature's contribution is its value times the difference between
+// its weight for label and the mean of its weights for the other labels,
+// divided by the calibration temperature; for two labels that is exactly
+// its share of the calibrated log-odds. A word's unigram and the character
+// n-grams taken from it are reported together as that word; a bigram is
+// reported as its two words. A character n-gram shared by several words of
+// the text is shared equally among them. An unknown label or k <= 0 gives
+// nothing.
+func (m *Model) Explain(text, label string, k int) (toward, against []Contribution) {
+	li := sort.SearchStrings(m.labels, label)
+	if li >= len(m.labels) || m.labels[li] != label || k <= 0 {
+		return nil, nil
+	}
+	L := len(m.labels)
+	cfg := m.opts.features()
+	raw := rawFeatures(text, cfg, true)
+	vWord, vChar := groupValues(raw, cfg)
+	byOwner := map[string]float64{}
+	for i := 0; i < len(raw); {
+		j := i + 1
+		for j < len(raw) && raw[j].Hash == raw[i].Hash {
+			j++
+		}
+		v := vWord
+		if raw[i].Group == groupChar {
+			v = vChar
+		}
+		b := int(cfg.bucket(raw[i].Hash))
+		row := m.weights[b*L : b*L+L]
+		var others float64
+		for k, w := range row {
+			if k != li {
+				others += float64(w)
+			}
+		}
+		d := float64(v) * (float64(row[li]) - others/float64(L-1)) / m.cal.Temperature
+		// A feature that occurs several times (a character n-gram shared
+		// by several words) is shared equally among its occurrences.
+		share := d / float64(j-i)
+		for t := i; t < j; t++ {
+			byOwner[displayPhrase(raw[t].Owner)] += share
+		}
+		i = j
+	}
+	all := make([]Contribution, 0, len(byOwner))
+	for name, w := range byOwner {
+		if w != 0 && !math.IsNaN(w) {
+			all = append(all, Contribution{Feature: name, Weight: w})
+		}
+	}
+	sort.Slice(all, func(a, b int) bool {
+		if all[a].Weight != all[b].Weight {
+			return all[a].Weight > all[b].Weight
+		}
+		return all[a].Feature < all[b].Feature
+	})
+	for _, c := range all {
+		if c.Weight > 0 && len(toward) < k {
+			toward = append(toward, c)
+		}
+	}
+	for i := len(all) - 1; i >= 0 && len(against) < k; i-- {
+		if all[i].Weight < 0 {
+			against = append(against, all[i])
+		}
+	}
+	return toward, against
+}
+
+var placeholderNames = strings.NewReplacer(tokURL, "a link", tokUser, "@mention", tokNum, "a number")
+
+func displayPhrase(s string) string { return placeholderNames.Replace(s) }
