@@ -38,9 +38,30 @@ func New(policies *policy.Set, db *sqlx.DB, log zerolog.Logger) (*Notifier, erro
 	return &Notifier{policies: policies, calendar: cal, store: postgres.NewActions(db), log: log}, nil
 }
 
-// Register adds the notifier's handler to the router.
+// RemovalHandlerName names the handler of removals and its durable consumer.
+const RemovalHandlerName = "notifier.removal"
+
+// Register adds the notifier's handlers to the router.
 func (n *Notifier) Register(r *bus.Router) error {
-	return r.Handle(HandlerName, event.Routed, "", n.handle)
+	if err := r.Handle(HandlerName, event.Routed, "", n.handle); err != nil {
+		return err
+	}
+	return r.Handle(RemovalHandlerName, event.Removed, "", n.handleRemoval)
+}
+
+func (n *Notifier) handleRemoval(m *message.Message) ([]*message.Message, error) {
+	var p event.RemovedPayload
+	env, err := event.Decode(m.Payload, event.Removed, event.RemovedVersion, &p)
+	if err != nil {
+		return nil, bus.Permanent(err)
+	}
+	cancelled, err := n.store.Removed(m.Context(), env.Organisation, p.ItemID, p.RemovedAt)
+	if err != nil {
+		return nil, err
+	}
+	n.log.Info().Str("item_id", p.ItemID.String()).Str("correlation_id", env.CorrelationID).
+		Int64("messages_cancelled", cancelled).Msg("item removed by its author")
+	return nil, nil
 }
 
 func (n *Notifier) handle(m *message.Message) ([]*message.Message, error) {

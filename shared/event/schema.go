@@ -41,7 +41,7 @@ func LoadSchemas() (*Schemas, error) {
 		}
 	}
 	s := &Schemas{byType: map[string]*jsonschema.Schema{}}
-	for typ, version := range map[string]int{Received: ReceivedVersion, Routed: RoutedVersion} {
+	for typ, version := range map[string]int{Received: ReceivedVersion, Routed: RoutedVersion, Removed: RemovedVersion} {
 		name := fmt.Sprintf("%s.v%d.json", typ, version)
 		sch, err := c.Compile(schemaBase + name)
 		if err != nil {

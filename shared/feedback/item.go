@@ -17,7 +17,11 @@ type Item struct {
 	Email        string    `json:"email,omitempty"`
 	Text         string    `json:"text"`
 	Rating       string    `json:"rating,omitempty"`
-	WrittenAt    time.Time `json:"written_at"`
+	// Revision tells versions of the same item apart: empty for the first, and for an edit
+	// something the source gives (a content hash, an update time), so a redelivered edit is the
+	// same revision and a new edit is a new one.
+	Revision  string    `json:"revision,omitempty"`
+	WrittenAt time.Time `json:"written_at"`
 }
 
 // namespace roots every id Signpost derives (UUIDv5), so the same source ids always give the same id.

@@ -26,21 +26,23 @@ type View struct {
 
 // Item is the item as received.
 type Item struct {
-	ID            uuid.UUID `json:"id" db:"id"`
-	Organisation  string    `json:"organisation" db:"organisation"`
-	Practice      string    `json:"practice" db:"practice"`
-	Channel       string    `json:"channel" db:"channel"`
-	SourceID      string    `json:"source_id" db:"source_id"`
-	Author        string    `json:"author,omitempty" db:"author"`
-	Email         string    `json:"email,omitempty" db:"email"`
-	Text          string    `json:"text" db:"body"`
-	Rating        string    `json:"rating,omitempty" db:"rating"`
-	WrittenAt     time.Time `json:"written_at" db:"written_at"`
-	ReceivedAt    time.Time `json:"received_at" db:"received_at"`
-	CorrelationID string    `json:"correlation_id" db:"correlation_id"`
+	ID            uuid.UUID  `json:"id" db:"id"`
+	Organisation  string     `json:"organisation" db:"organisation"`
+	Practice      string     `json:"practice" db:"practice"`
+	Channel       string     `json:"channel" db:"channel"`
+	SourceID      string     `json:"source_id" db:"source_id"`
+	Author        string     `json:"author,omitempty" db:"author"`
+	Email         string     `json:"email,omitempty" db:"email"`
+	Text          string     `json:"text" db:"body"`
+	Rating        string     `json:"rating,omitempty" db:"rating"`
+	Revision      string     `json:"revision,omitempty" db:"revision"`
+	RemovedAt     *time.Time `json:"removed_at,omitempty" db:"removed_at"`
+	WrittenAt     time.Time  `json:"written_at" db:"written_at"`
+	ReceivedAt    time.Time  `json:"received_at" db:"received_at"`
+	CorrelationID string     `json:"correlation_id" db:"correlation_id"`
 }
 
-// Decision is the classifier's verdict.
+// Decision is the classifier's verdict on the item's newest revision.
 type Decision struct {
 	Route        string         `json:"route" db:"route"`
 	Flags        pq.StringArray `json:"flags" db:"flags"`
@@ -103,7 +105,8 @@ func Find(ctx context.Context, db *sqlx.DB, organisation string, id uuid.UUID) (
 	}
 	defer tx.Rollback()
 	err = tx.GetContext(ctx, &v.Item, `
-		SELECT id, organisation, practice, channel, source_id, author, email, body, rating, written_at, received_at, correlation_id
+		SELECT id, organisation, practice, channel, source_id, author, email, body, rating, revision, removed_at, written_at,
+		       received_at, correlation_id
 		FROM items WHERE id = $1 AND organisation = $2`, id, organisation)
 	if errors.Is(err, sql.ErrNoRows) {
 		return v, ErrNotFound
@@ -113,7 +116,7 @@ func Find(ctx context.Context, db *sqlx.DB, organisation string, id uuid.UUID) (
 	var d Decision
 	if err := tx.GetContext(ctx, &d, `
 		SELECT route, flags, confidence, needs_review, reasons, model_version, decided_at
-		FROM decisions WHERE item_id = $1 AND organisation = $2`, id, organisation); err == nil {
+		FROM decisions WHERE item_id = $1 AND organisation = $2 AND revision = $3`, id, organisation, v.Item.Revision); err == nil {
 		v.Decision = &d
 	} else if !errors.Is(err, sql.ErrNoRows) {
 		return v, fmt.Errorf("read decision of %s: %w", id, err)

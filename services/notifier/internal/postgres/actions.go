@@ -5,7 +5,9 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"time"
 
+	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
@@ -13,6 +15,33 @@ import (
 	"github.com/signpost/signpost/shared/feedback"
 	"github.com/signpost/signpost/shared/store"
 )
+
+const reasonRemoved = "the author removed the post before the message was sent"
+
+// Removed records that the author removed the item and cancels its messages not yet sent. It may
+// come before the item's plan is stored; Save then stores those messages cancelled.
+func (s *Actions) Removed(ctx context.Context, organisation string, itemID uuid.UUID, at time.Time) (cancelled int64, err error) {
+	err = store.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO item_removals (item_id, organisation, removed_at) VALUES ($1, $2, $3)
+			ON CONFLICT (item_id) DO NOTHING`, itemID, organisation, at); err != nil {
+			return fmt.Errorf("record removal of item %s: %w", itemID, err)
+		}
+		if _, err := tx.ExecContext(ctx, `
+			UPDATE items SET removed_at = $2 WHERE id = $1 AND removed_at IS NULL`, itemID, at); err != nil {
+			return fmt.Errorf("mark item %s removed: %w", itemID, err)
+		}
+		res, err := tx.ExecContext(ctx, `
+			UPDATE outbox SET state = 'cancelled', state_reason = $2, updated_at = now()
+			WHERE item_id = $1 AND state IN ('held', 'pending')`, itemID, reasonRemoved)
+		if err != nil {
+			return fmt.Errorf("cancel messages of item %s: %w", itemID, err)
+		}
+		cancelled, err = res.RowsAffected()
+		return err
+	})
+	return cancelled, err
+}
 
 // Actions stores plans.
 type Actions struct {
@@ -38,11 +67,16 @@ func (s *Actions) Save(ctx context.Context, it feedback.Item, pl plan.Plan) erro
 			}
 		}
 		for _, m := range pl.Messages {
+			// A message for an item its author already removed is stored cancelled, never sent.
 			if _, err := tx.ExecContext(ctx, `
-				INSERT INTO outbox (id, item_id, organisation, medium, recipient, purpose, body, state)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (item_id, medium) DO NOTHING`,
+				INSERT INTO outbox (id, item_id, organisation, medium, recipient, purpose, body, state, state_reason)
+				SELECT $1, $2, $3, $4, $5, $6, $7,
+				       CASE WHEN r.item_id IS NULL THEN $8 ELSE 'cancelled' END,
+				       CASE WHEN r.item_id IS NULL THEN '' ELSE $9 END
+				FROM (SELECT 1) one LEFT JOIN item_removals r ON r.item_id = $2
+				ON CONFLICT (item_id, medium) DO NOTHING`,
 				feedback.DeriveID("outbox", id, string(m.Medium)), it.ID, it.Organisation, m.Medium, m.Recipient, m.Purpose,
-				m.Body, m.State); err != nil {
+				m.Body, m.State, reasonRemoved); err != nil {
 				return fmt.Errorf("store message for item %s: %w", id, err)
 			}
 		}
