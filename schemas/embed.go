@@ -14,3 +14,8 @@ var Migrations embed.FS
 //
 //go:embed events/*.json policy.json
 var JSON embed.FS
+
+// OpenAPI holds the OpenAPI description of each HTTP API: openapi/<service>.json.
+//
+//go:embed openapi/*.json
+var OpenAPI embed.FS

@@ -1,134 +1,82 @@
-// Package ingest takes in what patients send and publishes it as feedback.received. A sender hears
-// "accepted" only once JetStream has acknowledged the event, so nothing acknowledged is lost.
+// Package ingest takes in what patients say, from every channel, and publishes it as
+// feedback.received (or feedback.removed). A sender hears "accepted" only once JetStream has
+// acknowledged every event of its request, so nothing acknowledged is lost; every rejection is
+// problem+json saying what is wrong, and publishes nothing.
 package ingest
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
-	"errors"
-	"io"
-	"mime"
+	"fmt"
 	"net/http"
-	"regexp"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
-	"github.com/google/uuid"
 	"github.com/rs/zerolog"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
-	"github.com/signpost/signpost/services/ingest/internal/submission"
-	"github.com/signpost/signpost/shared/bus"
+	"github.com/signpost/signpost/schemas"
+	"github.com/signpost/signpost/services/ingest/internal/ratelimit"
+	"github.com/signpost/signpost/shared/config"
 	"github.com/signpost/signpost/shared/event"
 	"github.com/signpost/signpost/shared/httpx"
 	"github.com/signpost/signpost/shared/policy"
 )
 
-// MaxBody is the largest request body accepted.
+// MaxBody is the largest JSON or form body accepted.
 const MaxBody = 64 << 10
 
-// Ingest is the intake of website forms.
+// Config holds the intake's secrets and limits.
+type Config struct {
+	// IntakeToken lets staff and tools send paper FFT cards and reviews found on other sites.
+	IntakeToken string
+	// FormsPerMinute and FormBurst limit each client's form and API submissions.
+	FormsPerMinute, FormBurst int
+	// TrustProxy takes the client address from X-Forwarded-For (only behind a proxy that sets it).
+	TrustProxy bool
+	// FrameAncestors may embed the forms (a CSP frame-ancestors value, e.g. "https://practice.example").
+	FrameAncestors string
+}
+
+// Ingest is the intake.
 type Ingest struct {
+	cfg      Config
 	policies *policy.Set
 	pub      message.Publisher
 	topo     event.Topology
 	log      zerolog.Logger
 	now      func() time.Time
+	limiter  *ratelimit.Limiter
+	schemas  map[string]*jsonschema.Schema // request body schemas by path
 }
 
 // New builds the intake; pub must publish durably (bus.NewPublisher).
-func New(policies *policy.Set, pub message.Publisher, topo event.Topology, log zerolog.Logger) *Ingest {
-	return &Ingest{policies: policies, pub: pub, topo: topo, log: log, now: time.Now}
+func New(cfg Config, policies *policy.Set, pub message.Publisher, topo event.Topology, log zerolog.Logger) (*Ingest, error) {
+	rs, err := httpx.LoadRequestSchemas(schemas.OpenAPI, "openapi/ingest.json")
+	if err != nil {
+		return nil, fmt.Errorf("intake API description: %w", err)
+	}
+	in := &Ingest{cfg: cfg, policies: policies, pub: pub, topo: topo, log: log, now: time.Now,
+		limiter: ratelimit.New(cfg.FormsPerMinute, cfg.FormBurst, cfg.TrustProxy), schemas: map[string]*jsonschema.Schema{}}
+	for _, path := range []string{"/v1/submissions", "/v1/third-party-reviews"} {
+		if in.schemas[path], err = rs.For("post", path); err != nil {
+			return nil, fmt.Errorf("intake API description, POST %s: %w", path, err)
+		}
+	}
+	return in, nil
 }
 
 // Routes adds the intake's endpoints to mux.
 func (in *Ingest) Routes(mux *http.ServeMux) {
-	mux.Handle("POST /v1/submissions", in.submit())
+	mux.Handle("POST /v1/submissions", in.limited(in.submit()))
+	mux.Handle("POST /v1/third-party-reviews", in.staffOnly(in.thirdParty()))
 }
 
-// Accepted is the answer to an accepted submission.
-type Accepted struct {
-	ItemID string `json:"item_id"`
-	Status string `json:"status"`
-}
-
-var correlationID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
-
-func (in *Ingest) submit() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		corr := r.Header.Get("X-Correlation-ID")
-		if !correlationID.MatchString(corr) {
-			corr = uuid.NewString()
-		}
-		w.Header().Set("X-Correlation-ID", corr)
-		reject := func(status int, detail string, fields ...httpx.FieldProblem) {
-			in.log.Info().Str("correlation_id", corr).Int("status", status).Msg("submission rejected")
-			httpx.WriteProblem(w, httpx.Problem{Status: status, Detail: detail, Errors: fields})
-		}
-
-		if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
-			reject(http.StatusUnsupportedMediaType, "send the submission as JSON with Content-Type: application/json")
-			return
-		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			reject(http.StatusRequestEntityTooLarge, "the submission is larger than 64 KiB; shorten the text")
-			return
-		} else if err != nil {
-			reject(http.StatusBadRequest, "the request body could not be read")
-			return
-		}
-		var f submission.Form
-		if err := decodeStrict(body, &f); err != nil {
-			reject(http.StatusBadRequest, "the body is not a submission: "+err.Error())
-			return
-		}
-		item, problems := submission.Item(f, in.policies, in.now())
-		if len(problems) > 0 {
-			reject(http.StatusUnprocessableEntity, "the submission has fields to correct", problems...)
-			return
-		}
-
-		data, id, err := event.NewReceived(item, corr, in.now())
-		if err != nil {
-			reject(http.StatusInternalServerError, "the submission could not be encoded; nothing was kept")
-			return
-		}
-		ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
-		defer cancel()
-		if err := publish(ctx, in.pub, in.topo.Subject(event.Received), bus.NewMessage(id, data, corr)); err != nil {
-			in.log.Error().Err(err).Str("correlation_id", corr).Str("item_id", item.ID.String()).Msg("publish failed")
-			w.Header().Set("Retry-After", "5")
-			reject(http.StatusServiceUnavailable, "the submission could not be stored just now and nothing was kept; please send it again")
-			return
-		}
-		in.log.Info().Str("correlation_id", corr).Str("item_id", item.ID.String()).Str("channel", string(item.Channel)).
-			Str("practice", item.Practice).Msg("submission accepted")
-		httpx.WriteJSON(w, http.StatusAccepted, Accepted{ItemID: item.ID.String(), Status: "received"})
-	})
-}
-
-// publish waits for JetStream's acknowledgement, or gives up when ctx ends.
-func publish(ctx context.Context, pub message.Publisher, topic string, m *message.Message) error {
-	done := make(chan error, 1)
-	go func() { done <- pub.Publish(topic, m) }()
-	select {
-	case err := <-done:
-		return err
-	case <-ctx.Done():
-		return ctx.Err()
+// ReadConfig reads the intake's settings; the README lists them.
+func ReadConfig(env *config.Env) Config {
+	return Config{
+		IntakeToken:    env.String("INGEST_API_TOKEN", ""),
+		FormsPerMinute: env.Int("FORM_RATE_PER_MINUTE", 20, 1),
+		FormBurst:      env.Int("FORM_RATE_BURST", 10, 1),
+		TrustProxy:     env.OneOf("TRUST_PROXY", "false", "true", "false") == "true",
+		FrameAncestors: env.String("FORM_FRAME_ANCESTORS", "*"),
 	}
-}
-
-func decodeStrict(body []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if dec.More() {
-		return errors.New("unexpected data after the JSON object")
-	}
-	return nil
 }

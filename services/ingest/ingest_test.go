@@ -20,6 +20,8 @@ import (
 	"github.com/signpost/signpost/shared/policy"
 )
 
+const intakeToken = "intake-token-for-tests-0123456789"
+
 func server(t *testing.T) (*httptest.Server, bustest.NATS) {
 	t.Helper()
 	n := bustest.Start(t)
@@ -37,7 +39,11 @@ func server(t *testing.T) (*httptest.Server, bustest.NATS) {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	ingest.New(set, pub, n.Topology, zerolog.Nop()).Routes(mux)
+	in, err := ingest.New(ingest.Config{IntakeToken: intakeToken, FormsPerMinute: 600, FormBurst: 100}, set, pub, n.Topology, zerolog.Nop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Routes(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return srv, n
@@ -72,8 +78,10 @@ func TestBadInputIsRefusedWithAReasonAndNothingIsPublished(t *testing.T) {
 		{"wrong content type", "text/plain", `{"practice":"charlton-medical-centre","channel":"website_review","text":"hi"}`, 415, ""},
 		{"form encoding", "application/x-www-form-urlencoded", `practice=charlton-medical-centre&channel=website_review&text=hi`, 415, ""},
 		{"not JSON", "application/json", `{"practice":`, 400, ""},
-		{"unknown field", "application/json", `{"practice":"charlton-medical-centre","channel":"website_review","text":"hi","nhs_number":"1"}`, 400, ""},
+		{"unknown field", "application/json", `{"practice":"charlton-medical-centre","channel":"website_review","text":"hi","nhs_number":"1"}`, 422, "nhs_number"},
+		{"wrong type", "application/json", `{"practice":"charlton-medical-centre","channel":"website_review","text":42}`, 422, "text"},
 		{"two objects", "application/json", `{"practice":"charlton-medical-centre","channel":"website_review","text":"hi"}{}`, 400, ""},
+		{"bad email, echoed nowhere", "application/json", `{"practice":"charlton-medical-centre","channel":"complaint_form","text":"hi","email":"not-an-address"}`, 422, "email"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			resp := post(t, srv.URL, c.contentType, c.body)
@@ -93,7 +101,7 @@ func TestBadInputIsRefusedWithAReasonAndNothingIsPublished(t *testing.T) {
 			if c.field != "" && (len(p.Errors) == 0 || p.Errors[0].Field != c.field) {
 				t.Errorf("problem does not name field %s: %+v", c.field, p.Errors)
 			}
-			if strings.Contains(strings.Join([]string{p.Detail, p.Title}, " "), "not-an-address") {
+			if b, _ := json.Marshal(p); strings.Contains(string(b), "not-an-address") {
 				t.Error("the problem repeats what the patient typed")
 			}
 		})

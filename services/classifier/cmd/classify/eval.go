@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/signpost/signpost/services/classifier/internal/corpus"
-	"github.com/signpost/signpost/services/classifier/internal/model"
 	"github.com/signpost/signpost/services/classifier/internal/routing"
 	"github.com/signpost/signpost/services/classifier/internal/textmodel"
 	"github.com/signpost/signpost/services/classifier/internal/textrules"
@@ -24,6 +23,7 @@ func runEval(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	corpusPath := fs.String("corpus", defaultCorpus, "labelled corpus (JSON lines)")
 	folds := fs.Int("folds", 10, "number of folds")
+	testPath := fs.String("test", "", "held-out file: train on the whole corpus and test on this instead of cross-validating")
 	seed := fs.Int64("seed", 1, "shuffle seed")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -40,6 +40,9 @@ func runEval(args []string, stdout io.Writer) error {
 		return err
 	}
 	start := time.Now()
+	if *testPath != "" {
+		return heldOut(stdout, entries, *corpusPath, *testPath, policies, start)
+	}
 	fold := assignFolds(entries, *folds, *seed)
 	modelDecisions := make([]feedback.Decision, len(entries))
 	for k := range *folds {
@@ -49,7 +52,7 @@ func runEval(args []string, stdout io.Writer) error {
 				train = append(train, e)
 			}
 		}
-		m, err := model.Train(examples(train), trainOptions())
+		m, err := textmodel.Train(train)
 		if err != nil {
 			return fmt.Errorf("fold %d: %w", k, err)
 		}
@@ -75,6 +78,31 @@ func runEval(args []string, stdout io.Writer) error {
 	report(stdout, entries, modelDecisions)
 	fmt.Fprintln(stdout, "\nrules-1 (the foundation's rule set, for comparison):")
 	report(stdout, entries, ruleDecisions)
+	return nil
+}
+
+// heldOut trains on the whole corpus and scores a set written apart from it.
+func heldOut(stdout io.Writer, train []corpus.Entry, trainPath, testPath string, policies *policy.Set, start time.Time) error {
+	test, err := loadCorpus(testPath)
+	if err != nil {
+		return err
+	}
+	m, err := textmodel.Train(train)
+	if err != nil {
+		return err
+	}
+	text, err := textmodel.New(m)
+	if err != nil {
+		return err
+	}
+	engine := routing.Engine{Text: text, Flags: textrules.Flags{}}
+	ds := make([]feedback.Decision, len(test))
+	for i, e := range test {
+		ds[i] = decideEntry(engine, policies, e)
+	}
+	fmt.Fprintf(stdout, "trained on %s (%d items), tested on %s (%d items), %s\n\n",
+		trainPath, len(train), testPath, len(test), time.Since(start).Round(time.Millisecond))
+	report(stdout, test, ds)
 	return nil
 }
 

@@ -6,43 +6,16 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/signpost/signpost/services/classifier/internal/corpus"
-	"github.com/signpost/signpost/services/classifier/internal/model"
-	"github.com/signpost/signpost/services/classifier/internal/routing"
+	"github.com/signpost/signpost/services/classifier/internal/textmodel"
 )
 
 const (
 	defaultCorpus  = "services/classifier/corpus/gp-feedback.jsonl"
 	defaultWeights = "services/classifier/internal/textmodel/weights/signpost.model"
 )
-
-// kinds are the text model's labels, in the order the model sorts them.
-var kinds = []string{string(routing.KindComplaint), string(routing.KindFeedback), string(routing.KindOther)}
-
-// examples turns corpus entries into training examples. Items without words are left out: the
-// classifier decides those without the model (a bare rating is feedback).
-func examples(entries []corpus.Entry) []model.Example {
-	var out []model.Example
-	for _, e := range entries {
-		if hasWords(e.Text) {
-			out = append(out, model.Example{Text: e.Text, Label: string(e.Kind())})
-		}
-	}
-	return out
-}
-
-func hasWords(s string) bool {
-	return strings.IndexFunc(s, func(r rune) bool { return r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' }) >= 0
-}
-
-func trainOptions() model.Options {
-	o := model.DefaultOptions()
-	o.Labels = kinds
-	return o
-}
 
 func loadCorpus(path string) ([]corpus.Entry, error) {
 	f, err := os.Open(path)
@@ -70,7 +43,7 @@ func runTrain(args []string, stdout io.Writer) error {
 		return err
 	}
 	start := time.Now()
-	m, err := model.Train(examples(entries), trainOptions())
+	m, err := textmodel.Train(entries)
 	if err != nil {
 		return err
 	}
@@ -90,6 +63,6 @@ func runTrain(args []string, stdout io.Writer) error {
 	}
 	info, _ := os.Stat(*out)
 	fmt.Fprintf(stdout, "trained model %s on %d examples in %s; wrote %s (%d bytes)\n",
-		m.Version(), len(examples(entries)), time.Since(start).Round(time.Millisecond), *out, info.Size())
+		m.Version(), len(textmodel.Examples(entries)), time.Since(start).Round(time.Millisecond), *out, info.Size())
 	return nil
 }

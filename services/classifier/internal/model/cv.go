@@ -76,11 +76,7 @@ func CrossValidate(examples []Example, folds int, seed int64, opts Options) (Rep
 	probs := make([][]float64, len(examples))
 	errs := make([]error, folds)
 	inner := opts
-	if workers >= folds {
-		inner.Workers = 1
-	} else {
-		inner.Workers = max(1, workers/folds)
-	}
+	inner.Workers = max(1, workers/folds) // spare workers go to calibration folds
 	parallel(folds, workers, func(f int) {
 		var trainIdx []int
 		for g := range parts {

@@ -1,9 +1,10 @@
 package model
 
 import (
+	"cmp"
 	"html"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -12,9 +13,10 @@ import (
 // Special tokens that stand in for things whose exact value carries no
 // signal (and, for handles and links, could identify someone).
 const (
-	tokURL  = "<url>"
-	tokUser = "<user>"
-	tokNum  = "<num>"
+	tokURL   = "<url>"
+	tokEmail = "<email>"
+	tokUser  = "<user>"
+	tokNum   = "<num>"
 )
 
 // token is one normalised word (or special token, or "!"/"?", or a symbol
@@ -68,7 +70,8 @@ func Normalize(text string) string {
 // tokenize splits text into normalised tokens:
 //   - HTML entities are decoded, text is lowercased, curly quotes are made
 //     straight;
-//   - links become <url>, @handles become <user>, numbers become <num>
+//   - links become <url>, e-mail addresses <email>, @handles <user>,
+//     numbers <num>
 //     (digits inside words become 0: "10am" -> "0am");
 //   - a '#' before a word is dropped ("#fail" -> "fail");
 //   - a letter repeated three or more times is squeezed to two ("sooo" ->
@@ -110,10 +113,14 @@ func tokenize(text string) []token {
 	}
 
 	for _, chunk := range strings.Fields(text) {
+		bare := strings.Trim(chunk, "()[]<>\"'.,;:!?")
 		switch {
-		case strings.HasPrefix(chunk, "http://"), strings.HasPrefix(chunk, "https://"),
-			strings.HasPrefix(chunk, "www."):
+		case strings.HasPrefix(bare, "http://"), strings.HasPrefix(bare, "https://"),
+			strings.HasPrefix(bare, "www."):
 			addSpecial(tokURL)
+			continue
+		case isEmail(bare):
+			addSpecial(tokEmail)
 			continue
 		}
 		i := 0
@@ -161,7 +168,7 @@ func tokenize(text string) []token {
 			case r == '#' || r == '-' || r == '_' || r == '/' || r == '&' || r == '"' || r == '(' || r == ')' || r == '*':
 				i += size // separators that do not end a clause
 			case unicode.IsSymbol(r) || (r >= 0x1F000 && r <= 0x1FAFF):
-				if r != '\ufe0f' && !unicode.Is(unicode.Sk, r) {
+				if r != '\ufe0f' && r != utf8.RuneError && !unicode.Is(unicode.Sk, r) {
 					addSpecial(string(r))
 				}
 				i += size
@@ -175,6 +182,17 @@ func tokenize(text string) []token {
 		}
 	}
 	return toks
+}
+
+// isEmail reports whether s looks like an e-mail address: something, '@',
+// then a domain with a dot.
+func isEmail(s string) bool {
+	at := strings.IndexByte(s, '@')
+	if at <= 0 {
+		return false
+	}
+	dot := strings.LastIndexByte(s[at:], '.')
+	return dot > 1 && at+dot < len(s)-1
 }
 
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }
@@ -318,11 +336,11 @@ func rawFeatures(text string, cfg featureConfig, owners bool) []namedFeature {
 			out = appendCharGrams(out, t.Text, owner, cfg.CharMin, cfg.CharMax)
 		}
 	}
-	sort.Slice(out, func(a, b int) bool {
-		if out[a].Hash != out[b].Hash {
-			return out[a].Hash < out[b].Hash
+	slices.SortFunc(out, func(a, b namedFeature) int {
+		if c := cmp.Compare(a.Hash, b.Hash); c != 0 {
+			return c
 		}
-		return out[a].Owner < out[b].Owner
+		return strings.Compare(a.Owner, b.Owner)
 	})
 	return out
 }
@@ -396,7 +414,7 @@ func vectorize(raw []namedFeature, cfg featureConfig) []feature {
 		}
 		feats = append(feats, feature{Bucket: cfg.bucket(f.Hash), Value: v})
 	}
-	sort.Slice(feats, func(a, b int) bool { return feats[a].Bucket < feats[b].Bucket })
+	slices.SortFunc(feats, func(a, b feature) int { return cmp.Compare(a.Bucket, b.Bucket) })
 	merged := feats[:0]
 	for _, f := range feats {
 		if n := len(merged); n > 0 && merged[n-1].Bucket == f.Bucket {

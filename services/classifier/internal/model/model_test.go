@@ -22,7 +22,10 @@ func TestNormalize(t *testing.T) {
 		{"url", "see https://t.co/abc123 now", "see <url> now"},
 		{"www url", "go to www.nhs.uk please", "go to <url> please"},
 		{"mention", "@DrSmith_Surgery, thanks", "<user> thanks"},
-		{"email-like at is not a handle", "a @ b", "a b"},
+		{"lone at sign", "a @ b", "a b"},
+		{"email", "write to j.smith@nhs.net.", "write to <email>"},
+		{"url in brackets", "(see https://x.y/z)", "see <url>"},
+		{"handle with punctuation", "thanks @gp_surgery!", "thanks <user> !"},
 		{"numbers", "waited 45 minutes, 10:30 appt", "waited <num> minutes <num> appt"},
 		{"digits inside words", "at 10am on the 2nd, 2.5mg", "at 0am on the 0nd 0mg"},
 		{"number separators", "1,000 and 3.5. Then", "<num> and <num> then"},
@@ -38,6 +41,7 @@ func TestNormalize(t *testing.T) {
 		{"emoji is a token", "great \U0001F600", "great \U0001F600"},
 		{"hyphen splits", "follow-up call", "follow up call"},
 		{"empty", "   ", ""},
+		{"invalid utf-8", "bad \xff\xfe text", "bad text"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -46,6 +50,20 @@ func TestNormalize(t *testing.T) {
 			}
 		})
 	}
+}
+
+func FuzzNormalize(f *testing.F) {
+	for _, s := range []string{"", "Not bad at all!!", "@a @ b http://x", "10:30 3.5mg \u2019", "\xff\xfe", "don't, won't"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, tok := range tokenize(s) {
+			if tok.Text == "" || strings.ContainsAny(tok.Text, " \t\n") {
+				t.Fatalf("tokenize(%q): bad token %q", s, tok.Text)
+			}
+		}
+		featurize(s, DefaultOptions().features())
+	})
 }
 
 func TestFeaturesAreNormalisedAndSorted(t *testing.T) {
@@ -317,6 +335,11 @@ func TestExplain(t *testing.T) {
 	if len(toward) > 4 || len(against) > 4 {
 		t.Errorf("more than k contributions: %d, %d", len(toward), len(against))
 	}
+	for _, c := range append(slices.Clone(toward), against...) {
+		if functionWords(c.Feature) {
+			t.Errorf("function words reported: %q", c.Feature)
+		}
+	}
 	for i, c := range toward {
 		if c.Weight <= 0 || !inText(c.Feature) || (i > 0 && c.Weight > toward[i-1].Weight) {
 			t.Errorf("toward[%d] = %+v", i, c)
@@ -336,10 +359,9 @@ func TestExplain(t *testing.T) {
 		t.Errorf("no complaint word among reasons: %s", joined)
 	}
 	// The contributions add up to the calibrated score difference.
-	all, neg := m.Explain(text, "complaint", 1000)
 	var sum float64
-	for _, c := range append(all, neg...) {
-		sum += c.Weight
+	for _, w := range m.contributions(text, 0) {
+		sum += w
 	}
 	s := m.rawScores(featurize(text, m.opts.features()))
 	for k := range s {
@@ -357,7 +379,7 @@ func TestExplain(t *testing.T) {
 		t.Error("empty text explained")
 	}
 	// Placeholders are named for a person.
-	f, a := m.Explain("@someone https://x.y 42", "complaint", 10)
+	f, a := m.Explain("@someone https://x.y 42 a@b.com", "complaint", 10)
 	for _, c := range append(f, a...) {
 		if strings.ContainsAny(c.Feature, "<>") {
 			t.Errorf("placeholder shown raw: %q", c.Feature)
@@ -458,6 +480,26 @@ func TestCalibrationRecoversTemperature(t *testing.T) {
 	}
 	if math.Abs(cal.Offsets[0]-offsets[0]) > 0.05 || math.Abs(cal.Offsets[0]+cal.Offsets[1]) > 1e-9 {
 		t.Errorf("offsets %v, want about %v", cal.Offsets, offsets)
+	}
+}
+
+func TestCalibrationOnSeparableData(t *testing.T) {
+	// The held-out folds of this synthetic set are perfectly separable; the
+	// smoothed targets must keep the temperature from collapsing.
+	m := trainOrFatal(t, synthetic(60, 13), testOptions())
+	c := m.Calibration()
+	if c.Temperature < 0.3 || c.Temperature > 5 {
+		t.Errorf("temperature %v", c.Temperature)
+	}
+	var sum float64
+	for _, v := range c.Offsets {
+		sum += v
+	}
+	if math.Abs(sum) > 1e-9 {
+		t.Errorf("offsets %v do not sum to 0", c.Offsets)
+	}
+	if p := m.Predict(synthetic(60, 13)[0].Text); p.Confidence > 0.999 || p.Label != "complaint" {
+		t.Errorf("overconfident or wrong on a training text: %+v", p)
 	}
 }
 

@@ -38,19 +38,23 @@ type Options struct {
 	Epochs int
 	// LearningRate is AdaGrad's base step.
 	LearningRate float64
-	// L2 is the L2 penalty applied, on every step, to the weights the
-	// step touches.
+	// L2 is the L2 penalty added, on every step, to the gradient of the
+	// weights the step touches (so a feature is penalised in proportion to
+	// how often it occurs). With AdaGrad's shrinking steps, the number of
+	// Epochs and the LearningRate regularise as much as L2 does.
 	L2 float64
-	// Seed fixes the order examples are visited in. The same examples,
-	// Options and Seed give the same weights bit for bit.
+	// Seed fixes the order examples are visited in and the calibration
+	// folds. The same examples, Options and Seed give the same weights bit
+	// for bit on a given GOARCH (math.Exp and fused multiply-adds may
+	// differ in the last bit between architectures).
 	Seed int64
 	// BalanceClasses weights every label's examples so that each label
 	// carries the same total weight.
 	BalanceClasses bool
 
-	// CalibrationFolds is the number of folds used to fit the temperature
-	// that calibrates probabilities (see Train). 0 or 1 turns calibration
-	// off (temperature 1).
+	// CalibrationFolds is the number of held-out folds used to fit the
+	// temperature and label offsets that calibrate probabilities (see
+	// Train). 0 or 1 turns calibration off (temperature 1, no offsets).
 	CalibrationFolds int
 
 	// Labels, when set, is the label set of the model (sorted by Train);
@@ -160,8 +164,9 @@ type dataset struct {
 // first splits the examples into k stratified folds, trains k models each
 // on k-1 folds, and scores the held-out fold with them. On those
 // held-out scores it fits a temperature T and one offset per label by
-// minimising the log loss of softmax(s/T + c) (a convex problem, solved by
-// Newton's method). The final model is then trained on all examples and
+// minimising the cross-entropy of softmax(s/T + c) against Platt's smoothed
+// targets (a convex problem, solved by Newton's method; see
+// fitCalibration). The final model is then trained on all examples and
 // keeps T and c; Predict returns softmax(s/T + c). The offsets undo the
 // prior shift that BalanceClasses introduces, so the predicted label is the
 // most probable one under honest probabilities. Calibration is skipped
@@ -369,8 +374,28 @@ func fitWeights(data dataset, labels []string, opts Options) *Model {
 		}
 	}
 
-	W := make([]float64, B*L)
-	G := make([]float64, B*L)
+	// Train over the buckets the data uses only, renumbered 0..D-1 in
+	// order of first use: a small corpus touches a small share of the
+	// buckets. Each weight sees the same arithmetic as it would in a dense
+	// array, so the result does not depend on the renumbering.
+	slot := make([]int32, B) // 1 + compact index; 0 = unused
+	var active []uint32
+	x := make([][]feature, n)
+	for i, xi := range data.x {
+		cx := make([]feature, len(xi))
+		for t, f := range xi {
+			if slot[f.Bucket] == 0 {
+				active = append(active, f.Bucket)
+				slot[f.Bucket] = int32(len(active))
+			}
+			cx[t] = feature{Bucket: uint32(slot[f.Bucket] - 1), Value: f.Value}
+		}
+		x[i] = cx
+	}
+	D := len(active)
+
+	W := make([]float64, D*L)
+	G := make([]float64, D*L)
 	bias := make([]float64, L)
 	Gb := make([]float64, L)
 	scores := make([]float64, L)
@@ -385,9 +410,9 @@ func fitWeights(data dataset, labels []string, opts Options) *Model {
 	for epoch := 0; epoch < opts.Epochs; epoch++ {
 		rng.Shuffle(n, func(a, b int) { order[a], order[b] = order[b], order[a] })
 		for _, i := range order {
-			x := data.x[i]
+			xi := x[i]
 			copy(scores, bias)
-			for _, f := range x {
+			for _, f := range xi {
 				row := W[int(f.Bucket)*L : int(f.Bucket)*L+L]
 				v := float64(f.Value)
 				for k := range scores {
@@ -408,7 +433,7 @@ func fitWeights(data dataset, labels []string, opts Options) *Model {
 				Gb[k] += g * g
 				bias[k] -= lr * g / (math.Sqrt(Gb[k]) + eps)
 			}
-			for _, f := range x {
+			for _, f := range xi {
 				base := int(f.Bucket) * L
 				v := float64(f.Value)
 				for k, g := range scores {
@@ -429,8 +454,10 @@ func fitWeights(data dataset, labels []string, opts Options) *Model {
 	}
 	m.opts.Labels = m.labels
 	m.opts.Workers = 0
-	for j, v := range W {
-		m.weights[j] = float32(v)
+	for c, b := range active {
+		for k := 0; k < L; k++ {
+			m.weights[int(b)*L+k] = float32(W[c*L+k])
+		}
 	}
 	for k, v := range bias {
 		m.bias[k] = float32(v)
@@ -455,23 +482,48 @@ func softmaxInPlace(s []float64) {
 	}
 }
 
-// fitCalibration finds a = 1/T and offsets c minimising the weighted log
-// loss of softmax(a*s + c) over the held-out scores, by damped Newton's
-// method from a = 1, c = 0. c is centred to sum to 0.
+// fitCalibration finds a = 1/T and offsets c minimising the weighted
+// cross-entropy of softmax(a*s + c) over the held-out scores, by damped
+// Newton's method from a = 1, c = 0. The targets are Platt's smoothed
+// ones: an example of label y aims at (N_y+1)/(N_y+L) for y and
+// 1/(N_y+L) for every other label, N_y being the (weighted) number of
+// held-out examples of y. With few examples this keeps the fit from
+// becoming certain (T -> 0) just because the held-out folds happened to be
+// separable; with many it is the plain log loss. c is centred to sum to 0.
 func fitCalibration(scores [][]float64, y []int, w []float64, L int) Calibration {
+	cal := Calibration{Temperature: 1, Offsets: make([]float64, L)}
+	if len(scores) == 0 {
+		return cal
+	}
+	count := make([]float64, L)
+	for i, v := range y {
+		count[v] += w[i]
+	}
+	// target(i, k) is the smoothed target of example i for label k.
+	target := func(i, k int) float64 {
+		n := count[y[i]]
+		if k == y[i] {
+			return (n + 1) / (n + float64(L))
+		}
+		return 1 / (n + float64(L))
+	}
 	// Parameters: theta[0] = a, theta[1..L] = c.
 	P := L + 1
 	theta := make([]float64, P)
 	theta[0] = 1
 	const ridge = 1e-6 // keeps the Hessian invertible (c is shift-invariant)
+	z := make([]float64, L)
 	loss := func(th []float64) float64 {
 		var tot, wsum float64
-		z := make([]float64, L)
 		for i, s := range scores {
 			for k := range z {
 				z[k] = th[0]*s[k] + th[1+k]
 			}
-			tot += w[i] * (logSumExp(z) - z[y[i]])
+			l := logSumExp(z)
+			for k := range z {
+				l -= target(i, k) * z[k]
+			}
+			tot += w[i] * l
 			wsum += w[i]
 		}
 		var reg float64
@@ -481,45 +533,36 @@ func fitCalibration(scores [][]float64, y []int, w []float64, L int) Calibration
 		return tot/wsum + ridge*reg/2
 	}
 	cur := loss(theta)
-	for iter := 0; iter < 50; iter++ {
-		grad := make([]float64, P)
-		hess := make([][]float64, P)
+	grad := make([]float64, P)
+	hess := make([][]float64, P)
+	for r := range hess {
+		hess[r] = make([]float64, P)
+	}
+	mean := make([]float64, P) // sum_k p_k f_k, f_k = dz_k/dtheta = (s_k, e_k)
+	next := make([]float64, P)
+	for iter := 0; iter < 100; iter++ {
+		clear(grad)
 		for r := range hess {
-			hess[r] = make([]float64, P)
+			clear(hess[r])
 		}
 		var wsum float64
-		z := make([]float64, L)
-		feat := make([]float64, P)
 		for i, s := range scores {
 			for k := range z {
 				z[k] = theta[0]*s[k] + theta[1+k]
 			}
 			softmaxInPlace(z) // z = p
-			// d z_k / d theta: a -> s_k, c_j -> [j==k].
-			// gradient of -log p_y = sum_k (p_k - [k==y]) dz_k.
+			// d loss / d z_k = p_k - t_k; Hessian wrt z = diag(p) - p p^T,
+			// so H = sum_k p_k f_k f_k^T - mean mean^T.
 			var ps float64
 			for k := range z {
+				d := w[i] * (z[k] - target(i, k))
+				grad[0] += d * s[k]
+				grad[1+k] += d
 				ps += z[k] * s[k]
 			}
-			grad[0] += w[i] * (ps - s[y[i]])
+			mean[0] = ps
+			copy(mean[1:], z)
 			for k := range z {
-				t := z[k]
-				if k == y[i] {
-					t--
-				}
-				grad[1+k] += w[i] * t
-			}
-			// Hessian = J^T (diag(p) - p p^T) J with J rows (s_k, e_k).
-			// feat_k = dz_k/dtheta; H = sum_k p_k f_k f_k^T - (sum p_k f_k)(sum p_k f_k)^T.
-			for r := range feat {
-				feat[r] = 0
-			}
-			feat[0] = ps
-			for k := range z {
-				feat[1+k] = z[k]
-			}
-			for k := range z {
-				// f_k = (s_k, e_k)
 				pk := z[k] * w[i]
 				hess[0][0] += pk * s[k] * s[k]
 				hess[0][1+k] += pk * s[k]
@@ -528,7 +571,7 @@ func fitCalibration(scores [][]float64, y []int, w []float64, L int) Calibration
 			}
 			for r := 0; r < P; r++ {
 				for c := 0; c < P; c++ {
-					hess[r][c] -= w[i] * feat[r] * feat[c]
+					hess[r][c] -= w[i] * mean[r] * mean[c]
 				}
 			}
 			wsum += w[i]
@@ -543,15 +586,20 @@ func fitCalibration(scores [][]float64, y []int, w []float64, L int) Calibration
 				hess[r][r] += ridge
 			}
 		}
+		var gn float64
+		for _, g := range grad {
+			gn = max(gn, math.Abs(g))
+		}
+		if gn < 1e-9 {
+			break
+		}
 		step, ok := solve(hess, grad)
 		if !ok {
 			break
 		}
-		// Backtracking line search.
-		t := 1.0
-		next := make([]float64, P)
-		improved := false
-		for ls := 0; ls < 30; ls++ {
+		// Backtracking line search; a must stay positive.
+		t, improved := 1.0, false
+		for ls := 0; ls < 40; ls++ {
 			for r := range next {
 				next[r] = theta[r] - t*step[r]
 			}
@@ -567,23 +615,16 @@ func fitCalibration(scores [][]float64, y []int, w []float64, L int) Calibration
 		if !improved {
 			break
 		}
-		var gn float64
-		for _, g := range grad {
-			gn = max(gn, math.Abs(g))
-		}
-		if gn < 1e-10 {
-			break
-		}
 	}
 	// Centre the offsets: softmax is unchanged by a common shift.
-	var mean float64
+	var c0 float64
 	for _, v := range theta[1:] {
-		mean += v
+		c0 += v
 	}
-	mean /= float64(L)
-	cal := Calibration{Temperature: 1 / theta[0], Offsets: make([]float64, L)}
+	c0 /= float64(L)
+	cal.Temperature = 1 / theta[0]
 	for k := range cal.Offsets {
-		cal.Offsets[k] = theta[1+k] - mean
+		cal.Offsets[k] = theta[1+k] - c0
 	}
 	return cal
 }

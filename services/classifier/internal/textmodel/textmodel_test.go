@@ -1,9 +1,11 @@
 package textmodel_test
 
 import (
+	"os"
 	"strings"
 	"testing"
 
+	"github.com/signpost/signpost/services/classifier/internal/corpus"
 	"github.com/signpost/signpost/services/classifier/internal/routing"
 	"github.com/signpost/signpost/services/classifier/internal/textmodel"
 )
@@ -25,5 +27,30 @@ func TestShippedModelLoadsAndExplainsItself(t *testing.T) {
 	}
 	if v := c.Classify(" . ", "1"); v.Kind != routing.KindFeedback {
 		t.Errorf("a bare one-star rating must be feedback, got %s", v.Kind)
+	}
+}
+
+// The shipped weights must be what `make model` makes from the corpus with the code as it is:
+// a change to the features, the options or the corpus without retraining fails here.
+func TestShippedModelIsReproducibleFromTheCorpus(t *testing.T) {
+	f, err := os.Open("../../corpus/gp-feedback.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	entries, err := corpus.Read(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := textmodel.Train(entries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shipped, err := textmodel.Shipped()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := "model-" + m.Version(); got != shipped.Version() {
+		t.Errorf("training from the corpus gives %s but %s ships: run `make model` and commit the weights", got, shipped.Version())
 	}
 }

@@ -26,6 +26,7 @@ func main() {
 func run(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
 	env := config.New(getenv)
 	s := boot.Read(env, "ingest", "127.0.0.1:8080", "nats://127.0.0.1:4222")
+	cfg := ingest.ReadConfig(env)
 	if err := env.Err(); err != nil {
 		return err
 	}
@@ -37,6 +38,10 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	if err != nil {
 		return err
 	}
-	ingest.New(sys.Policies, pub, s.Topology, sys.Log).Routes(sys.Mux)
+	in, err := ingest.New(cfg, sys.Policies, pub, s.Topology, sys.Log)
+	if err != nil {
+		return err
+	}
+	in.Routes(sys.Mux)
 	return sys.Serve(ctx)
 }

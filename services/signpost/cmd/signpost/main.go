@@ -55,6 +55,7 @@ func start(ctx context.Context, getenv func(string) string, logs io.Writer) (*bo
 	env := config.New(getenv)
 	s := boot.Read(env, "signpost", "127.0.0.1:8080", "")
 	token := env.String("INBOX_API_TOKEN", "")
+	intake := ingest.ReadConfig(env)
 	if err := env.Err(); err != nil {
 		return nil, "", err
 	}
@@ -75,7 +76,11 @@ func start(ctx context.Context, getenv func(string) string, logs io.Writer) (*bo
 	if err != nil {
 		return fail(err)
 	}
-	ingest.New(sys.Policies, pub, s.Topology, sys.Log).Routes(sys.Mux)
+	in, err := ingest.New(intake, sys.Policies, pub, s.Topology, sys.Log)
+	if err != nil {
+		return fail(err)
+	}
+	in.Routes(sys.Mux)
 	inbox.New(sys.DB, token, sys.Log).Routes(sys.Mux)
 	c, err := classifier.New(sys.Policies, sys.DB, sys.Log)
 	if err != nil {

@@ -1,0 +1,87 @@
+// Package ratelimit limits how often one client may call an endpoint: a token bucket per client
+// address, forgotten after a quiet spell so memory stays bounded.
+package ratelimit
+
+import (
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Limiter allows each client perMinute requests a minute, with bursts of burst.
+type Limiter struct {
+	mu         sync.Mutex
+	clients    map[string]*client
+	perMinute  int
+	burst      int
+	trustProxy bool
+	maxClients int
+	now        func() time.Time
+}
+
+type client struct {
+	limiter *rate.Limiter
+	seen    time.Time
+}
+
+// New returns a limiter. With trustProxy the client is the first address in X-Forwarded-For (only
+// behind a proxy that sets it); otherwise it is the connection's address.
+func New(perMinute, burst int, trustProxy bool) *Limiter {
+	return &Limiter{clients: map[string]*client{}, perMinute: perMinute, burst: burst, trustProxy: trustProxy,
+		maxClients: 100_000, now: time.Now}
+}
+
+// Allow reports whether the client may make a request now, and if not, how long to wait.
+func (l *Limiter) Allow(r *http.Request) (bool, time.Duration) {
+	key := l.clientOf(r)
+	now := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	c, ok := l.clients[key]
+	if !ok {
+		if len(l.clients) >= l.maxClients {
+			l.forget(now)
+		}
+		c = &client{limiter: rate.NewLimiter(rate.Limit(float64(l.perMinute)/60), l.burst)}
+		l.clients[key] = c
+	}
+	c.seen = now
+	res := c.limiter.ReserveN(now, 1)
+	if delay := res.DelayFrom(now); delay > 0 {
+		res.CancelAt(now)
+		return false, delay
+	}
+	return true, 0
+}
+
+// forget drops clients not seen for ten minutes (their buckets are full again by then).
+func (l *Limiter) forget(now time.Time) {
+	for k, c := range l.clients {
+		if now.Sub(c.seen) > 10*time.Minute {
+			delete(l.clients, k)
+		}
+	}
+}
+
+func (l *Limiter) clientOf(r *http.Request) string {
+	if l.trustProxy {
+		if fwd := r.Header.Get("X-Forwarded-For"); fwd != "" {
+			return strings.TrimSpace(strings.Split(fwd, ",")[0])
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// RetryAfter is the Retry-After header value for a wait.
+func RetryAfter(d time.Duration) string {
+	return strconv.Itoa(int(d/time.Second) + 1)
+}

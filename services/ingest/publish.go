@@ -1,0 +1,59 @@
+package ingest
+
+import (
+	"context"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+
+	"github.com/signpost/signpost/shared/bus"
+	"github.com/signpost/signpost/shared/event"
+	"github.com/signpost/signpost/shared/feedback"
+)
+
+// publishTimeout bounds how long a sender waits for JetStream before hearing 503.
+const publishTimeout = 10 * time.Second
+
+// received publishes every item as feedback.received and returns once JetStream has stored all.
+func (in *Ingest) received(ctx context.Context, items ...feedback.Item) error {
+	corr := correlationID(ctx)
+	msgs := make([]*message.Message, 0, len(items))
+	for _, it := range items {
+		data, id, err := event.NewReceived(it, corr, in.now())
+		if err != nil {
+			return err
+		}
+		msgs = append(msgs, bus.NewMessage(id, data, corr))
+	}
+	return in.publish(ctx, event.Received, msgs)
+}
+
+// removed publishes feedback.removed for items their authors removed.
+func (in *Ingest) removed(ctx context.Context, at time.Time, items ...feedback.Item) error {
+	corr := correlationID(ctx)
+	msgs := make([]*message.Message, 0, len(items))
+	for _, it := range items {
+		data, id, err := event.NewRemoved(it, at, corr, in.now())
+		if err != nil {
+			return err
+		}
+		msgs = append(msgs, bus.NewMessage(id, data, corr))
+	}
+	return in.publish(ctx, event.Removed, msgs)
+}
+
+func (in *Ingest) publish(ctx context.Context, eventType string, msgs []*message.Message) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, publishTimeout)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- in.pub.Publish(in.topo.Subject(eventType), msgs...) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
