@@ -32,13 +32,18 @@ type Classifier struct {
 	now      func() time.Time
 }
 
-// NewEngine is the shipped decision engine: the trained text model and the flag rules.
+// NewEngine is the shipped decision engine: the trained text model, and the flag rules with the
+// trained flag models.
 func NewEngine() (routing.Engine, error) {
 	text, err := textmodel.Shipped()
 	if err != nil {
 		return routing.Engine{}, err
 	}
-	return routing.Engine{Text: text, Flags: textrules.Flags{}}, nil
+	flags, err := textmodel.ShippedFlags(textrules.Flags{})
+	if err != nil {
+		return routing.Engine{}, err
+	}
+	return routing.Engine{Text: text, Flags: flags}, nil
 }
 
 // New builds the classifier with the shipped engine.

@@ -90,12 +90,15 @@ func smallCorpus(t *testing.T) string {
 
 func TestTrainWritesALoadableModelAndEvalReportsEveryFigure(t *testing.T) {
 	corpus := smallCorpus(t)
-	out := filepath.Join(t.TempDir(), "m.model")
+	out := t.TempDir()
 	var buf strings.Builder
 	if err := run(context.Background(), []string{"train", "-corpus", corpus, "-out", out}, nil, &buf); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(out)
+	if _, err := os.Stat(filepath.Join(out, "flag-safeguarding.model")); err != nil {
+		t.Errorf("no safeguarding model written: %v", err)
+	}
+	f, err := os.Open(filepath.Join(out, "signpost.model"))
 	if err != nil {
 		t.Fatal(err)
 	}

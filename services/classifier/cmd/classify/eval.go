@@ -52,15 +52,10 @@ func runEval(args []string, stdout io.Writer) error {
 				train = append(train, e)
 			}
 		}
-		m, err := textmodel.Train(train)
+		engine, err := trainedEngine(train)
 		if err != nil {
 			return fmt.Errorf("fold %d: %w", k, err)
 		}
-		text, err := textmodel.New(m)
-		if err != nil {
-			return err
-		}
-		engine := routing.Engine{Text: text, Flags: textrules.Flags{}}
 		for i, e := range entries {
 			if fold[i] == k {
 				modelDecisions[i] = decideEntry(engine, policies, e)
@@ -76,7 +71,7 @@ func runEval(args []string, stdout io.Writer) error {
 		*corpusPath, len(entries), *folds, *seed, time.Since(start).Round(time.Millisecond))
 	fmt.Fprintln(stdout, "model (shipped design, trained per fold):")
 	report(stdout, entries, modelDecisions)
-	fmt.Fprintln(stdout, "\nrules-1 (the foundation's rule set, for comparison):")
+	fmt.Fprintln(stdout, "\nrules-1 (the foundation's rules for text and flags, for comparison):")
 	report(stdout, entries, ruleDecisions)
 	return nil
 }
@@ -87,15 +82,10 @@ func heldOut(stdout io.Writer, train []corpus.Entry, trainPath, testPath string,
 	if err != nil {
 		return err
 	}
-	m, err := textmodel.Train(train)
+	engine, err := trainedEngine(train)
 	if err != nil {
 		return err
 	}
-	text, err := textmodel.New(m)
-	if err != nil {
-		return err
-	}
-	engine := routing.Engine{Text: text, Flags: textrules.Flags{}}
 	ds := make([]feedback.Decision, len(test))
 	for i, e := range test {
 		ds[i] = decideEntry(engine, policies, e)
@@ -104,6 +94,23 @@ func heldOut(stdout io.Writer, train []corpus.Entry, trainPath, testPath string,
 		trainPath, len(train), testPath, len(test), time.Since(start).Round(time.Millisecond))
 	report(stdout, test, ds)
 	return nil
+}
+
+// trainedEngine is the shipped engine's design, trained on the entries.
+func trainedEngine(train []corpus.Entry) (routing.Engine, error) {
+	m, err := textmodel.Train(train)
+	if err != nil {
+		return routing.Engine{}, err
+	}
+	text, err := textmodel.New(m)
+	if err != nil {
+		return routing.Engine{}, err
+	}
+	flags, err := textmodel.TrainFlags(train)
+	if err != nil {
+		return routing.Engine{}, err
+	}
+	return routing.Engine{Text: text, Flags: textmodel.NewFlags(textrules.Flags{}, flags)}, nil
 }
 
 func decideEntry(engine routing.Engine, policies *policy.Set, e corpus.Entry) feedback.Decision {

@@ -1,6 +1,7 @@
 package textmodel_test
 
 import (
+	"bytes"
 	"os"
 	"strings"
 	"testing"
@@ -8,6 +9,7 @@ import (
 	"github.com/signpost/signpost/services/classifier/internal/corpus"
 	"github.com/signpost/signpost/services/classifier/internal/routing"
 	"github.com/signpost/signpost/services/classifier/internal/textmodel"
+	"github.com/signpost/signpost/shared/feedback"
 )
 
 func TestShippedModelLoadsAndExplainsItself(t *testing.T) {
@@ -53,4 +55,39 @@ func TestShippedModelIsReproducibleFromTheCorpus(t *testing.T) {
 	if got := "model-" + m.Version(); got != shipped.Version() {
 		t.Errorf("training from the corpus gives %s but %s ships: run `make model` and commit the weights", got, shipped.Version())
 	}
+	flags, err := textmodel.TrainFlags(entries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for f, m := range flags {
+		raw, err := os.ReadFile("weights/flag-" + string(f) + ".model")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := m.Save(&b); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(b.Bytes(), raw) {
+			t.Errorf("the shipped %s model differs from one trained on the corpus: run `make model`", f)
+		}
+	}
 }
+
+func TestFlagModelsAddWhatTheRulesMiss(t *testing.T) {
+	flags, err := textmodel.ShippedFlags(noRules{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits := flags.Detect("I keep thinking everyone would be better off without me and I can't see a way out", nil)
+	if len(hits) == 0 || hits[0].Flag != feedback.Safeguarding || !strings.Contains(hits[0].Trigger, "model") {
+		t.Errorf("the safeguarding model did not raise the flag: %+v", hits)
+	}
+	if hits := flags.Detect("Lovely surgery, the flu clinic ran on time", nil); len(hits) != 0 {
+		t.Errorf("flags on a plain compliment: %+v", hits)
+	}
+}
+
+type noRules struct{}
+
+func (noRules) Detect(string, []string) []routing.FlagHit { return nil }
