@@ -5,8 +5,10 @@
 package ingest
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -14,6 +16,8 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/signpost/signpost/schemas"
+	"github.com/signpost/signpost/services/ingest/internal/facebook"
+	"github.com/signpost/signpost/services/ingest/internal/google"
 	"github.com/signpost/signpost/services/ingest/internal/ratelimit"
 	"github.com/signpost/signpost/shared/config"
 	"github.com/signpost/signpost/shared/event"
@@ -34,6 +38,13 @@ type Config struct {
 	TrustProxy bool
 	// FrameAncestors may embed the forms (a CSP frame-ancestors value, e.g. "https://practice.example").
 	FrameAncestors string
+	// FacebookAppSecret verifies webhook signatures; FacebookVerifyToken answers the handshake.
+	FacebookAppSecret, FacebookVerifyToken string
+	// GooglePushToken authenticates review notifications; Google fetches reviews with the
+	// organisation's access token from GoogleTokens.
+	GooglePushToken string
+	Google          *google.Client
+	GoogleTokens    map[string]string
 }
 
 // Ingest is the intake.
@@ -68,15 +79,45 @@ func New(cfg Config, policies *policy.Set, pub message.Publisher, topo event.Top
 func (in *Ingest) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /v1/submissions", in.limited(in.submit()))
 	mux.Handle("POST /v1/third-party-reviews", in.staffOnly(in.thirdParty()))
+	mux.Handle("POST /v1/practices/{practice}/fft-cards", in.staffOnly(in.fftCards()))
+	mux.Handle("GET /webhooks/facebook", facebook.Handshake(in.cfg.FacebookVerifyToken))
+	mux.Handle("POST /webhooks/facebook", correlate(in.facebookChanges()))
+	mux.Handle("POST /webhooks/google", correlate(in.googleNotification()))
 }
 
 // ReadConfig reads the intake's settings; the README lists them.
 func ReadConfig(env *config.Env) Config {
-	return Config{
-		IntakeToken:    env.String("INGEST_API_TOKEN", ""),
-		FormsPerMinute: env.Int("FORM_RATE_PER_MINUTE", 20, 1),
-		FormBurst:      env.Int("FORM_RATE_BURST", 10, 1),
-		TrustProxy:     env.OneOf("TRUST_PROXY", "false", "true", "false") == "true",
-		FrameAncestors: env.String("FORM_FRAME_ANCESTORS", "*"),
+	tokens, err := readTokens(env.String("GOOGLE_TOKENS_FILE", ""))
+	if err != nil {
+		env.Fail("GOOGLE_TOKENS_FILE", err.Error())
 	}
+	return Config{
+		FacebookAppSecret:   env.String("FACEBOOK_APP_SECRET", ""),
+		FacebookVerifyToken: env.String("FACEBOOK_VERIFY_TOKEN", ""),
+		GooglePushToken:     env.String("GOOGLE_PUSH_TOKEN", ""),
+		Google:              &google.Client{BaseURL: env.URL("GOOGLE_API_BASE_URL", google.DefaultBaseURL, "https", "http")},
+		GoogleTokens:        tokens,
+		IntakeToken:         env.String("INGEST_API_TOKEN", ""),
+		FormsPerMinute:      env.Int("FORM_RATE_PER_MINUTE", 20, 1),
+		FormBurst:           env.Int("FORM_RATE_BURST", 10, 1),
+		TrustProxy:          env.OneOf("TRUST_PROXY", "false", "true", "false") == "true",
+		FrameAncestors:      env.String("FORM_FRAME_ANCESTORS", "*"),
+	}
+}
+
+// readTokens reads the organisations' Google access tokens: a JSON object of organisation slug to
+// token. An empty path means none (Google intake then answers 503 until they are set).
+func readTokens(path string) (map[string]string, error) {
+	if path == "" {
+		return map[string]string{}, nil
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var tokens map[string]string
+	if err := json.Unmarshal(raw, &tokens); err != nil {
+		return nil, fmt.Errorf("want a JSON object of organisation to access token: %w", err)
+	}
+	return tokens, nil
 }

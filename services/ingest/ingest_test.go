@@ -12,6 +12,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/signpost/signpost/services/ingest"
+	"github.com/signpost/signpost/services/ingest/internal/google"
 	"github.com/signpost/signpost/shared/bus"
 	"github.com/signpost/signpost/shared/bustest"
 	"github.com/signpost/signpost/shared/event"
@@ -22,8 +23,24 @@ import (
 
 const intakeToken = "intake-token-for-tests-0123456789"
 
+const (
+	appSecret   = "facebook-app-secret-for-tests"
+	verifyToken = "facebook-verify-token"
+	pushToken   = "google-push-token-for-tests"
+	googleToken = "google-access-token-trent"
+	trentPage   = "100000000000202"
+)
+
 func server(t *testing.T) (*httptest.Server, bustest.NATS) {
+	srv, n, _ := serverWithGoogle(t)
+	return srv, n
+}
+
+func serverWithGoogle(t *testing.T) (*httptest.Server, bustest.NATS, *google.Fake) {
 	t.Helper()
+	fake := &google.Fake{Token: googleToken}
+	gsrv := httptest.NewServer(fake)
+	t.Cleanup(gsrv.Close)
 	n := bustest.Start(t)
 	nc, err := n.Connect("ingest-test")
 	if err != nil {
@@ -39,14 +56,17 @@ func server(t *testing.T) (*httptest.Server, bustest.NATS) {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	in, err := ingest.New(ingest.Config{IntakeToken: intakeToken, FormsPerMinute: 600, FormBurst: 100}, set, pub, n.Topology, zerolog.Nop())
+	in, err := ingest.New(ingest.Config{IntakeToken: intakeToken, FormsPerMinute: 600, FormBurst: 100,
+		FacebookAppSecret: appSecret, FacebookVerifyToken: verifyToken, GooglePushToken: pushToken,
+		Google: &google.Client{BaseURL: gsrv.URL}, GoogleTokens: map[string]string{"trent-meadows-stretton": googleToken},
+	}, set, pub, n.Topology, zerolog.Nop())
 	if err != nil {
 		t.Fatal(err)
 	}
 	in.Routes(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	return srv, n
+	return srv, n, fake
 }
 
 func post(t *testing.T, url, contentType, body string) *http.Response {

@@ -110,3 +110,8 @@ func redact(v string) string {
 	}
 	return v
 }
+
+// Fail records a problem with a variable found by the caller.
+func (e *Env) Fail(name, problem string) {
+	e.errs = append(e.errs, fmt.Errorf("%s: %s", name, problem))
+}

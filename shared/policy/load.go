@@ -57,6 +57,12 @@ func Load(fsys fs.FS) (*Set, error) {
 		if err != nil {
 			return nil, err
 		}
+		for _, other := range set.orgs {
+			if a, b := p.Accounts, other.Accounts; a.FacebookPageID != "" && a.FacebookPageID == b.FacebookPageID {
+				return nil, &Error{File: name, Pointer: "/accounts", Problem: fmt.Sprintf(
+					"the same account is also in organisation %q", other.Organisation.Slug)}
+			}
+		}
 		for _, pr := range p.Practices {
 			if other, dup := set.byPractice[pr.Slug]; dup {
 				return nil, &Error{File: name, Pointer: "/practices", Problem: fmt.Sprintf(
@@ -131,6 +137,28 @@ func compileSchema() (*jsonschema.Schema, error) {
 		return nil, err
 	}
 	return c.Compile(url)
+}
+
+// ForFacebookPage returns the policy of the organisation whose Facebook page has the id.
+func (s *Set) ForFacebookPage(pageID string) (*Policy, bool) {
+	for _, p := range s.orgs {
+		if pageID != "" && p.Accounts.FacebookPageID == pageID {
+			return p, true
+		}
+	}
+	return nil, false
+}
+
+// ForGoogleLocation returns the policy and the practice whose Google Business Profile location it is.
+func (s *Set) ForGoogleLocation(location string) (*Policy, Practice, bool) {
+	for _, p := range s.orgs {
+		for _, pr := range p.Practices {
+			if location != "" && pr.GoogleLocation == location {
+				return p, pr, true
+			}
+		}
+	}
+	return nil, Practice{}, false
 }
 
 // ForPractice returns the policy of the organisation that has the practice.

@@ -34,14 +34,15 @@ type Organisation struct {
 
 // Practice is one GP practice of the organisation.
 type Practice struct {
-	Slug string `json:"slug"`
-	Name string `json:"name"`
+	Slug           string `json:"slug"`
+	Name           string `json:"name"`
+	GoogleLocation string `json:"google_location,omitempty"`
 }
 
-// Accounts are the organisation's pages on outside platforms.
+// Accounts are the organisation's pages on outside platforms. Items from the Facebook page are
+// filed under the organisation's first practice (one page may serve several practices).
 type Accounts struct {
 	FacebookPageID string `json:"facebook_page_id,omitempty"`
-	GoogleLocation string `json:"google_location,omitempty"`
 }
 
 // Moderation says what happens to posts that break the code of conduct on the organisation's own page.

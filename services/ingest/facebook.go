@@ -1,0 +1,85 @@
+package ingest
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"net/http"
+
+	"github.com/signpost/signpost/services/ingest/internal/facebook"
+	"github.com/signpost/signpost/shared/feedback"
+)
+
+// MaxWebhookBody is the largest webhook body accepted (Meta batches many entries).
+const MaxWebhookBody = 4 << 20
+
+// facebookChanges verifies a Page webhook delivery over its raw body before anything is parsed,
+// publishes its patients' comments, posts and recommendations (edits as new revisions, removals as
+// feedback.removed), and answers 200 only once all of them are durable. The page's own posts and
+// replies are not patient items; deliveries are retried for 36 hours, so duplicates are normal and
+// caught by the items' source ids.
+func (in *Ingest) facebookChanges() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxWebhookBody))
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			in.reject(w, r, http.StatusRequestEntityTooLarge, "the delivery is larger than 4 MiB")
+			return
+		} else if err != nil {
+			in.reject(w, r, http.StatusBadRequest, "the request body could not be read")
+			return
+		}
+		if err := facebook.VerifySignature([]byte(in.cfg.FacebookAppSecret), body, r.Header.Get(facebook.SignatureHeader)); err != nil {
+			in.reject(w, r, http.StatusUnauthorized, "the delivery is not signed with this app's secret: "+err.Error())
+			return
+		}
+		changes, err := facebook.Parse(body)
+		if err != nil {
+			in.reject(w, r, http.StatusBadRequest, err.Error())
+			return
+		}
+		var received, removed []feedback.Item
+		for _, c := range changes {
+			if c.ByPage() {
+				continue
+			}
+			p, ok := in.policies.ForFacebookPage(c.PageID)
+			if !ok {
+				in.log.Error().Str("correlation_id", correlationID(r.Context())).Str("page_id", c.PageID).
+					Msg("a delivery for a Facebook page that no policy names; set accounts.facebook_page_id")
+				continue
+			}
+			it := facebookItem(p.Organisation.Slug, p.Practices[0].Slug, c)
+			if c.Verb == facebook.Remove {
+				removed = append(removed, it)
+			} else {
+				received = append(received, it)
+			}
+		}
+		if len(received) > 0 && !in.store(w, r, received...) {
+			return
+		}
+		if err := in.removed(r.Context(), in.now(), removed...); err != nil {
+			in.log.Error().Err(err).Str("correlation_id", correlationID(r.Context())).Msg("publish removals failed")
+			w.Header().Set("Retry-After", "5")
+			in.reject(w, r, http.StatusServiceUnavailable, "removals could not be stored just now; please deliver again")
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	})
+}
+
+func facebookItem(org, practice string, c facebook.Change) feedback.Item {
+	channel := map[facebook.Kind]feedback.Channel{facebook.Comment: feedback.FacebookComment,
+		facebook.Post: feedback.FacebookPost, facebook.Rating: feedback.FacebookRecommendation}[c.Kind]
+	it := feedback.Item{
+		ID: feedback.ItemID(org, channel, c.SourceID()), Organisation: org, Practice: practice, Channel: channel,
+		SourceID: c.SourceID(), Author: c.AuthorName, Text: c.Message, Rating: c.Recommendation, WrittenAt: c.CreatedAt.UTC(),
+	}
+	if c.Verb == facebook.Edited { // each distinct edit is its own revision; the same edit redelivered is not
+		sum := sha256.Sum256([]byte(c.Message + "\x00" + c.Recommendation))
+		it.Revision = "edit-" + hex.EncodeToString(sum[:8])
+	}
+	return it
+}
