@@ -12,10 +12,12 @@ run:
 	  DATABASE_URL="$$url" DATA_DIR="$(DATA_DIR)" LOG_FORMAT="$${LOG_FORMAT:-console}" \
 	  $(GO) run ./services/signpost/cmd/signpost
 
-## test: every module's tests with -race, against real Postgres and a real NATS server
+## test: every module's tests with -race, against real Postgres, a real NATS server and headless Chromium
 test: vet
 	@url=$$(scripts/ensure-postgres.sh "$(DATA_DIR)" postgres) && \
-	  DATABASE_URL="$$url" $(GO) test -race -count=1 -timeout 15m $(PKGS)
+	  chromium=$$(scripts/ensure-chromium.sh) && \
+	  DATABASE_URL="$$url" CHROMIUM="$$chromium" SIGNPOST_REQUIRE_BROWSER=1 \
+	  $(GO) test -race -count=1 -timeout 15m $(PKGS)
 
 ## vet: static checks and formatting
 vet:
