@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/signpost/signpost/services/ingest/internal/facebook"
 	"github.com/signpost/signpost/shared/feedback"
@@ -50,7 +51,7 @@ func (in *Ingest) facebookChanges() http.Handler {
 					Msg("a delivery for a Facebook page that no policy names; set accounts.facebook_page_id")
 				continue
 			}
-			it := facebookItem(p.Organisation.Slug, p.Practices[0].Slug, c)
+			it := facebookItem(p.Organisation.Slug, p.Practices[0].Slug, c, in.now())
 			if c.Verb == facebook.Remove {
 				removed = append(removed, it)
 			} else {
@@ -70,7 +71,9 @@ func (in *Ingest) facebookChanges() http.Handler {
 	})
 }
 
-func facebookItem(org, practice string, c facebook.Change) feedback.Item {
+// facebookItem maps a change to an item. An edit is written when it arrives: Facebook's
+// created_time is the comment's, not the edit's.
+func facebookItem(org, practice string, c facebook.Change, now time.Time) feedback.Item {
 	channel := map[facebook.Kind]feedback.Channel{facebook.Comment: feedback.FacebookComment,
 		facebook.Post: feedback.FacebookPost, facebook.Rating: feedback.FacebookRecommendation}[c.Kind]
 	it := feedback.Item{
@@ -79,7 +82,7 @@ func facebookItem(org, practice string, c facebook.Change) feedback.Item {
 	}
 	if c.Verb == facebook.Edited { // each distinct edit is its own revision; the same edit redelivered is not
 		sum := sha256.Sum256([]byte(c.Message + "\x00" + c.Recommendation))
-		it.Revision = "edit-" + hex.EncodeToString(sum[:8])
+		it.Revision, it.WrittenAt = "edit-"+hex.EncodeToString(sum[:8]), now.UTC()
 	}
 	return it
 }

@@ -16,7 +16,10 @@ import (
 	"github.com/signpost/signpost/shared/store"
 )
 
-const reasonRemoved = "the author removed the post before the message was sent"
+const (
+	reasonRemoved = "the author removed the post before the message was sent"
+	reasonEdited  = "the author edited the post and it no longer calls for this message"
+)
 
 // Removed records that the author removed the item and cancels its messages not yet sent. It may
 // come before the item's plan is stored; Save then stores those messages cancelled.
@@ -67,17 +70,33 @@ func (s *Actions) Save(ctx context.Context, it feedback.Item, pl plan.Plan) erro
 			}
 		}
 		for _, m := range pl.Messages {
-			// A message for an item its author already removed is stored cancelled, never sent.
+			// A message is stored cancelled when the author already removed the item, or when this
+			// revision is no longer the item's newest. A message cancelled as superseded was never
+			// sent, so a newer revision that still calls for it brings it back.
 			if _, err := tx.ExecContext(ctx, `
 				INSERT INTO outbox (id, item_id, organisation, medium, recipient, purpose, body, state, state_reason)
 				SELECT $1, $2, $3, $4, $5, $6, $7,
-				       CASE WHEN r.item_id IS NULL THEN $8 ELSE 'cancelled' END,
-				       CASE WHEN r.item_id IS NULL THEN '' ELSE $9 END
-				FROM (SELECT 1) one LEFT JOIN item_removals r ON r.item_id = $2
-				ON CONFLICT (item_id, medium) DO NOTHING`,
+				       CASE WHEN r.item_id IS NOT NULL OR i.revision <> $10 THEN 'cancelled' ELSE $8 END,
+				       CASE WHEN r.item_id IS NOT NULL THEN $9 WHEN i.revision <> $10 THEN $11 ELSE '' END
+				FROM items i LEFT JOIN item_removals r ON r.item_id = i.id
+				WHERE i.id = $2
+				ON CONFLICT (item_id, medium) DO UPDATE
+				SET state = EXCLUDED.state, state_reason = EXCLUDED.state_reason, body = EXCLUDED.body, updated_at = now()
+				WHERE outbox.state = 'cancelled' AND outbox.state_reason = $11 AND EXCLUDED.state <> 'cancelled'`,
 				feedback.DeriveID("outbox", id, string(m.Medium)), it.ID, it.Organisation, m.Medium, m.Recipient, m.Purpose,
-				m.Body, m.State, reasonRemoved); err != nil {
+				m.Body, m.State, reasonRemoved, it.Revision, reasonEdited); err != nil {
 				return fmt.Errorf("store message for item %s: %w", id, err)
+			}
+		}
+		if it.Revision != "" && len(pl.Messages) == 0 {
+			// The author edited the post and its newest revision asks nothing of them any more (no
+			// longer a complaint, or now a safeguarding concern): cancel what was not yet sent.
+			if _, err := tx.ExecContext(ctx, `
+				UPDATE outbox o SET state = 'cancelled', state_reason = $3, updated_at = now()
+				FROM items i
+				WHERE o.item_id = $1 AND i.id = o.item_id AND i.revision = $2 AND o.state IN ('held', 'pending')`,
+				it.ID, it.Revision, reasonEdited); err != nil {
+				return fmt.Errorf("cancel messages of edited item %s: %w", id, err)
 			}
 		}
 		if c := pl.Case; c != nil {

@@ -1,0 +1,112 @@
+package postgres_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/signpost/signpost/services/notifier/internal/plan"
+	"github.com/signpost/signpost/services/notifier/internal/postgres"
+	"github.com/signpost/signpost/shared/feedback"
+	"github.com/signpost/signpost/shared/storetest"
+)
+
+var ctx = context.Background()
+
+func item(revision string) feedback.Item {
+	return feedback.Item{ID: feedback.ItemID("org", feedback.FacebookComment, "c1"), Organisation: "org", Practice: "p",
+		Channel: feedback.FacebookComment, SourceID: "c1", Text: "t", Revision: revision, WrittenAt: time.Now()}
+}
+
+// classified stands for the classifier having stored the revision as the item's newest.
+func classified(t *testing.T, db *sqlx.DB, revision string) {
+	t.Helper()
+	it := item(revision)
+	if _, err := db.Exec(`INSERT INTO items (id, organisation, practice, channel, source_id, body, revision, written_at)
+		VALUES ($1, 'org', 'p', 'facebook_comment', 'c1', 't', $2, now())
+		ON CONFLICT (id) DO UPDATE SET revision = EXCLUDED.revision`, it.ID, revision); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var complaint = plan.Plan{
+	Inbox:    []plan.InboxEntry{{Kind: plan.DeleteRequested, Priority: plan.PriorityNormal}},
+	Messages: []plan.PatientMessage{{Medium: plan.FacebookPrivateReply, Recipient: "c1", Purpose: plan.DeleteRequest, Body: "b", State: plan.Pending}},
+}
+var praise = plan.Plan{Inbox: []plan.InboxEntry{{Kind: plan.Ignored, Priority: plan.PriorityLow}}}
+
+func state(t *testing.T, db *sqlx.DB) string {
+	t.Helper()
+	var s string
+	if err := db.Get(&s, `SELECT state FROM outbox`); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestOneMessageWhateverTheOrderOfRevisionsAndRemovals(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		steps func(t *testing.T, db *sqlx.DB, a *postgres.Actions)
+		want  string
+	}{
+		{"complaint stored twice", func(t *testing.T, db *sqlx.DB, a *postgres.Actions) {
+			classified(t, db, "")
+			must(t, a.Save(ctx, item(""), complaint))
+			must(t, a.Save(ctx, item(""), complaint))
+		}, "pending"},
+		{"complaint, then an edit to praise", func(t *testing.T, db *sqlx.DB, a *postgres.Actions) {
+			classified(t, db, "")
+			must(t, a.Save(ctx, item(""), complaint))
+			classified(t, db, "e1")
+			must(t, a.Save(ctx, item("e1"), praise))
+		}, "cancelled"},
+		{"the edit to praise stored before the complaint", func(t *testing.T, db *sqlx.DB, a *postgres.Actions) {
+			classified(t, db, "e1")
+			must(t, a.Save(ctx, item("e1"), praise))
+			must(t, a.Save(ctx, item(""), complaint))
+		}, "cancelled"},
+		{"an edited complaint stored after the original was superseded", func(t *testing.T, db *sqlx.DB, a *postgres.Actions) {
+			classified(t, db, "e1")
+			must(t, a.Save(ctx, item(""), complaint))
+			must(t, a.Save(ctx, item("e1"), complaint))
+		}, "pending"},
+		{"removed before the plan", func(t *testing.T, db *sqlx.DB, a *postgres.Actions) {
+			_, err := a.Removed(ctx, "org", item("").ID, time.Now())
+			must(t, err)
+			classified(t, db, "")
+			must(t, a.Save(ctx, item(""), complaint))
+		}, "cancelled"},
+		{"removed after the plan", func(t *testing.T, db *sqlx.DB, a *postgres.Actions) {
+			classified(t, db, "")
+			must(t, a.Save(ctx, item(""), complaint))
+			n, err := a.Removed(ctx, "org", item("").ID, time.Now())
+			must(t, err)
+			if n != 1 {
+				t.Errorf("%d messages cancelled, want 1", n)
+			}
+		}, "cancelled"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			db, _ := storetest.New(t)
+			c.steps(t, db, postgres.NewActions(db))
+			var n int
+			_ = db.Get(&n, `SELECT count(*) FROM outbox`)
+			if n != 1 {
+				t.Fatalf("%d messages, want exactly 1", n)
+			}
+			if got := state(t, db); got != c.want {
+				t.Errorf("message %s, want %s", got, c.want)
+			}
+		})
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
