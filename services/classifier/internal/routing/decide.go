@@ -65,7 +65,12 @@ type Engine struct {
 	Flags FlagDetector
 }
 
-// Decide is the engine's decision on an item under its organisation's policy.
+// Decide is the engine's decision on an item under its organisation's policy. Its model version
+// names the text model and, where the flag detector has one, the flag models.
 func (e Engine) Decide(p *policy.Policy, it feedback.Item) feedback.Decision {
-	return Decide(p, it, e.Text.Classify(it.Text, it.Rating), e.Flags.Detect(it.Text, p.Staff))
+	d := Decide(p, it, e.Text.Classify(it.Text, it.Rating), e.Flags.Detect(it.Text, p.Staff))
+	if v, ok := e.Flags.(interface{ Version() string }); ok {
+		d.ModelVersion += "+" + v.Version()
+	}
+	return d
 }

@@ -2,7 +2,9 @@ package textmodel
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -51,6 +53,17 @@ func ShippedFlags(rules routing.FlagDetector) (*Flags, error) {
 		}
 	}
 	return NewFlags(rules, models), nil
+}
+
+// Version names the flag models: a hash of their versions, in flag order.
+func (fl *Flags) Version() string {
+	h := sha256.New()
+	for _, f := range feedback.Flags {
+		if m, ok := fl.models[f]; ok {
+			h.Write([]byte(string(f) + "=" + m.Version() + ";"))
+		}
+	}
+	return "flags-" + hex.EncodeToString(h.Sum(nil))[:12]
 }
 
 // Detect implements routing.FlagDetector.
