@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/signpost/signpost/services/ingest/internal/facebook"
-	"github.com/signpost/signpost/services/ingest/internal/google"
+	"github.com/signpost/signpost/shared/google"
 	"github.com/signpost/signpost/shared/bustest"
 	"github.com/signpost/signpost/shared/event"
 	"github.com/signpost/signpost/shared/feedback"

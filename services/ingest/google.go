@@ -5,7 +5,7 @@ import (
 	"io"
 	"net/http"
 
-	"github.com/signpost/signpost/services/ingest/internal/google"
+	"github.com/signpost/signpost/shared/google"
 	"github.com/signpost/signpost/shared/feedback"
 )
 

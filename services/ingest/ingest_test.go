@@ -12,7 +12,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/signpost/signpost/services/ingest"
-	"github.com/signpost/signpost/services/ingest/internal/google"
+	"github.com/signpost/signpost/shared/google"
 	"github.com/signpost/signpost/shared/bus"
 	"github.com/signpost/signpost/shared/bustest"
 	"github.com/signpost/signpost/shared/event"

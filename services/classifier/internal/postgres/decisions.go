@@ -27,8 +27,9 @@ func (s *Decisions) Save(ctx context.Context, it feedback.Item, correlationID st
 	var stored feedback.Decision
 	err := store.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO items (id, organisation, practice, channel, source_id, author, email, body, rating, revision, written_at, correlation_id)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+			INSERT INTO items (id, organisation, practice, channel, source_id, author, email, body, rating, revision, written_at,
+			                   first_written_at, correlation_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12)
 			ON CONFLICT (organisation, channel, source_id) DO UPDATE
 			SET body = EXCLUDED.body, rating = EXCLUDED.rating, revision = EXCLUDED.revision, written_at = EXCLUDED.written_at
 			WHERE items.written_at < EXCLUDED.written_at`,

@@ -24,8 +24,8 @@ func item(revision string) feedback.Item {
 func classified(t *testing.T, db *sqlx.DB, revision string) {
 	t.Helper()
 	it := item(revision)
-	if _, err := db.Exec(`INSERT INTO items (id, organisation, practice, channel, source_id, body, revision, written_at)
-		VALUES ($1, 'org', 'p', 'facebook_comment', 'c1', 't', $2, now())
+	if _, err := db.Exec(`INSERT INTO items (id, organisation, practice, channel, source_id, body, revision, written_at, first_written_at)
+		VALUES ($1, 'org', 'p', 'facebook_comment', 'c1', 't', $2, now(), now())
 		ON CONFLICT (id) DO UPDATE SET revision = EXCLUDED.revision`, it.ID, revision); err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,86 @@
+package delivery
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// sendMessages claims the messages that are due and sends each once. Claiming marks them
+// "sending" in one statement, with SKIP LOCKED, so two workers never take the same message.
+func (w *Worker) sendMessages(ctx context.Context) (int, error) {
+	var due []Message
+	err := w.DB.SelectContext(ctx, &due, `
+		WITH claimed AS (
+			UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = now()
+			WHERE id IN (SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= $1
+			             ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+			RETURNING id, item_id, organisation, medium, recipient, purpose, body, attempts)
+		SELECT c.*, i.practice, i.channel, i.first_written_at FROM claimed c JOIN items i ON i.id = c.item_id`,
+		w.Now(), w.Batch)
+	if err != nil {
+		return 0, fmt.Errorf("claim messages: %w", err)
+	}
+	for _, m := range due {
+		o := w.attempt(ctx, m)
+		if _, err := w.DB.ExecContext(ctx, `
+			UPDATE outbox SET state = $2, state_reason = $3, platform_id = $4, updated_at = now(),
+			       next_attempt_at = COALESCE($5, next_attempt_at), sent_at = CASE WHEN $2 = 'sent' THEN now() END
+			WHERE id = $1 AND state = 'sending'`, m.ID, o.state, o.reason, o.platformID, nullTime(o.next)); err != nil {
+			return len(due), fmt.Errorf("record delivery of message %s: %w", m.ID, err)
+		}
+		w.Log.Info().Str("message_id", m.ID.String()).Str("item_id", m.ItemID.String()).Str("medium", m.Medium).
+			Int("attempt", m.Attempts).Str("outcome", o.state).Msg("message delivery")
+	}
+	return len(due), nil
+}
+
+func (w *Worker) attempt(ctx context.Context, m Message) outcome {
+	if m.Medium == "facebook_private_reply" && w.Now().Sub(m.FirstWrittenAt) > ReplyWindow {
+		return outcome{state: "failed", reason: fmt.Sprintf(
+			"not sent: the comment was written %s, and Facebook allows a private reply only within 7 days of it",
+			m.FirstWrittenAt.UTC().Format("2 January 2006 15:04 MST"))}
+	}
+	send, ok := w.Senders[m.Medium]
+	if !ok {
+		return outcome{state: "failed", reason: "no way to send " + m.Medium + " is configured"}
+	}
+	id, err := send(ctx, m)
+	return w.judge(err, m.Attempts, id)
+}
+
+// recoverInterrupted deals with messages a worker claimed and never recorded (it was killed
+// between sending and recording). A Facebook private reply is tried again: Facebook refuses a
+// second one to the same comment, which counts as sent, so the patient never gets two. An email
+// is not: GOV.UK Notify cannot tell whether it was sent, so it is failed with a reason a person
+// can check, rather than risk a second email.
+func (w *Worker) recoverInterrupted(ctx context.Context) error {
+	now := w.Now()
+	cutoff := now.Add(-w.Interrupted)
+	if _, err := w.DB.ExecContext(ctx, `
+		UPDATE outbox SET state = 'pending', next_attempt_at = $2, updated_at = now(),
+		       state_reason = 'interrupted while sending; Facebook refuses a second private reply, so it is safe to try again'
+		WHERE state = 'sending' AND updated_at < $1 AND medium = 'facebook_private_reply'`, cutoff, now); err != nil {
+		return fmt.Errorf("recover interrupted replies: %w", err)
+	}
+	if _, err := w.DB.ExecContext(ctx, `
+		UPDATE outbox SET state = 'failed', updated_at = now(),
+		       state_reason = 'interrupted while sending: it may have gone out, so it was not sent again; check GOV.UK Notify for reference ' || id
+		WHERE state = 'sending' AND updated_at < $1 AND medium = 'email'`, cutoff); err != nil {
+		return fmt.Errorf("recover interrupted emails: %w", err)
+	}
+	// A review reply replaces the practice's reply (PUT), so sending it again changes nothing.
+	if _, err := w.DB.ExecContext(ctx, `
+		UPDATE review_replies SET state = 'approved', next_attempt_at = $2, updated_at = now()
+		WHERE state = 'sending' AND updated_at < $1`, cutoff, now); err != nil {
+		return fmt.Errorf("recover interrupted review replies: %w", err)
+	}
+	return nil
+}
+
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t
+}
