@@ -11,10 +11,10 @@ import (
 	"time"
 
 	"github.com/signpost/signpost/services/ingest/internal/facebook"
-	"github.com/signpost/signpost/shared/google"
 	"github.com/signpost/signpost/shared/bustest"
 	"github.com/signpost/signpost/shared/event"
 	"github.com/signpost/signpost/shared/feedback"
+	"github.com/signpost/signpost/shared/google"
 )
 
 // received returns the items published to feedback.received, and the removals.

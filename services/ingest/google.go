@@ -5,8 +5,8 @@ import (
 	"io"
 	"net/http"
 
-	"github.com/signpost/signpost/shared/google"
 	"github.com/signpost/signpost/shared/feedback"
+	"github.com/signpost/signpost/shared/google"
 )
 
 // googleNotification takes a Business Profile review notification (a Pub/Sub push), fetches the

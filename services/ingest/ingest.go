@@ -17,10 +17,10 @@ import (
 
 	"github.com/signpost/signpost/schemas"
 	"github.com/signpost/signpost/services/ingest/internal/facebook"
-	"github.com/signpost/signpost/shared/google"
 	"github.com/signpost/signpost/services/ingest/internal/ratelimit"
 	"github.com/signpost/signpost/shared/config"
 	"github.com/signpost/signpost/shared/event"
+	"github.com/signpost/signpost/shared/google"
 	"github.com/signpost/signpost/shared/httpx"
 	"github.com/signpost/signpost/shared/policy"
 )

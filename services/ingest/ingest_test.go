@@ -12,11 +12,11 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/signpost/signpost/services/ingest"
-	"github.com/signpost/signpost/shared/google"
 	"github.com/signpost/signpost/shared/bus"
 	"github.com/signpost/signpost/shared/bustest"
 	"github.com/signpost/signpost/shared/event"
 	"github.com/signpost/signpost/shared/feedback"
+	"github.com/signpost/signpost/shared/google"
 	"github.com/signpost/signpost/shared/httpx"
 	"github.com/signpost/signpost/shared/policy"
 )
