@@ -15,23 +15,26 @@ import (
 
 	"github.com/signpost/signpost/services/inbox/internal/itemview"
 	"github.com/signpost/signpost/shared/httpx"
+	"github.com/signpost/signpost/shared/policy"
 )
 
 // Inbox serves items.
 type Inbox struct {
-	db    *sqlx.DB
-	token string
-	log   zerolog.Logger
+	db       *sqlx.DB
+	policies *policy.Set
+	token    string
+	log      zerolog.Logger
 }
 
 // New builds the inbox; every request must carry "Authorization: Bearer <token>".
-func New(db *sqlx.DB, token string, log zerolog.Logger) *Inbox {
-	return &Inbox{db: db, token: token, log: log}
+func New(db *sqlx.DB, policies *policy.Set, token string, log zerolog.Logger) *Inbox {
+	return &Inbox{db: db, policies: policies, token: token, log: log}
 }
 
 // Routes adds the inbox's endpoints to mux.
 func (in *Inbox) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /v1/organisations/{organisation}/items/{id}", in.authorised(in.item()))
+	mux.Handle("GET /v1/organisations/{organisation}/templates/{template}/preview", in.authorised(in.preview()))
 }
 
 func (in *Inbox) authorised(next http.Handler) http.Handler {

@@ -26,6 +26,7 @@ type Notifier struct {
 	policies *policy.Set
 	calendar workdays.Calendar
 	store    *postgres.Actions
+	db       *sqlx.DB
 	log      zerolog.Logger
 }
 
@@ -35,7 +36,7 @@ func New(policies *policy.Set, db *sqlx.DB, log zerolog.Logger) (*Notifier, erro
 	if err != nil {
 		return nil, err
 	}
-	return &Notifier{policies: policies, calendar: cal, store: postgres.NewActions(db), log: log}, nil
+	return &Notifier{policies: policies, calendar: cal, store: postgres.NewActions(db), db: db, log: log}, nil
 }
 
 // RemovalHandlerName names the handler of removals and its durable consumer.

@@ -43,6 +43,9 @@ type System struct {
 
 	embedded   *server.Server
 	control    *nats.Conn
+	background []func(context.Context) error
+	bgDone     chan error
+	bgCancel   context.CancelFunc
 	publishers []message.Publisher
 	http       *httpx.Server
 	routerDone chan error
@@ -112,8 +115,22 @@ func (sys *System) Publisher() (message.Publisher, error) {
 	return p, nil
 }
 
-// Start runs the router (waiting until every handler consumes) and opens the HTTP listener.
+// Background adds a task that runs from Start until Stop (a delivery worker, say). It must return
+// when its context ends.
+func (sys *System) Background(task func(context.Context) error) {
+	sys.background = append(sys.background, task)
+}
+
+// Start runs the router (waiting until every handler consumes), the background tasks, and opens
+// the HTTP listener.
 func (sys *System) Start(ctx context.Context) error {
+	if len(sys.background) > 0 {
+		bgCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		sys.bgCancel, sys.bgDone = cancel, make(chan error, len(sys.background))
+		for _, task := range sys.background {
+			go func() { sys.bgDone <- task(bgCtx) }()
+		}
+	}
 	if sys.Router != nil {
 		runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 		sys.cancel = cancel
@@ -138,8 +155,9 @@ func (sys *System) Start(ctx context.Context) error {
 // URL is the HTTP base URL, once started.
 func (sys *System) URL() string { return sys.http.URL() }
 
-// Stop shuts down in order: HTTP intake, then the router drains its handlers in flight, then
-// publishers and the NATS connection, the embedded server, and last the database.
+// Stop shuts down in order: HTTP intake, then the router drains its handlers in flight, then the
+// background tasks stop, then publishers and the NATS connection, the embedded server, and last
+// the database.
 func (sys *System) Stop(ctx context.Context) error {
 	var errs []error
 	if sys.http != nil {
@@ -152,6 +170,12 @@ func (sys *System) Stop(ctx context.Context) error {
 		}
 		if sys.cancel != nil {
 			sys.cancel()
+		}
+	}
+	if sys.bgCancel != nil {
+		sys.bgCancel()
+		for range sys.background {
+			errs = append(errs, <-sys.bgDone)
 		}
 	}
 	for _, p := range sys.publishers {

@@ -4,25 +4,14 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/signpost/signpost/services/classifier"
 	"github.com/signpost/signpost/shared/boot"
 	"github.com/signpost/signpost/shared/config"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Getenv, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "classifier:", err)
-		os.Exit(1)
-	}
-}
+func main() { boot.Main("classifier", run) }
 
 func run(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
 	env := config.New(getenv)

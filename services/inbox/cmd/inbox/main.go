@@ -4,25 +4,14 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/signpost/signpost/services/inbox"
 	"github.com/signpost/signpost/shared/boot"
 	"github.com/signpost/signpost/shared/config"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Getenv, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "inbox:", err)
-		os.Exit(1)
-	}
-}
+func main() { boot.Main("inbox", run) }
 
 func run(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
 	env := config.New(getenv)
@@ -38,6 +27,6 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	if err != nil {
 		return err
 	}
-	inbox.New(sys.DB, token, sys.Log).Routes(sys.Mux)
+	inbox.New(sys.DB, sys.Policies, token, sys.Log).Routes(sys.Mux)
 	return sys.Serve(ctx)
 }

@@ -4,29 +4,19 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/signpost/signpost/services/notifier"
 	"github.com/signpost/signpost/shared/boot"
 	"github.com/signpost/signpost/shared/config"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Getenv, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "notifier:", err)
-		os.Exit(1)
-	}
-}
+func main() { boot.Main("notifier", run) }
 
 func run(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
 	env := config.New(getenv)
 	s := boot.Read(env, "notifier", "127.0.0.1:8082", "nats://127.0.0.1:4222")
+	delivery := notifier.ReadDeliveryConfig(env)
 	if err := env.Err(); err != nil {
 		return err
 	}
@@ -41,5 +31,6 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	if err != nil {
 		return err
 	}
+	sys.Background(n.Worker(delivery).Run)
 	return sys.Serve(ctx)
 }

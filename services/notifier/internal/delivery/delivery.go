@@ -71,11 +71,16 @@ type Worker struct {
 	// Interrupted is how long a message may stay "sending" before the worker that claimed it is
 	// taken to have died.
 	Interrupted time.Duration
+	// BackoffBase is the first wait before a retry (it doubles, up to an hour); 0 means 5 s.
+	BackoffBase time.Duration
 }
 
-// Backoff is the wait before attempt n+1: 5 s doubling to at most an hour.
-func Backoff(attempts int) time.Duration {
-	d := 5 * time.Second
+// Backoff is the wait before attempt n+1: base doubling to at most an hour.
+func Backoff(base time.Duration, attempts int) time.Duration {
+	if base <= 0 {
+		base = 5 * time.Second
+	}
+	d := base
 	for i := 1; i < attempts && d < time.Hour; i++ {
 		d *= 2
 	}
@@ -133,7 +138,7 @@ func (w *Worker) judge(err error, attempts int, platformID string) outcome {
 		return outcome{state: "sent", reason: err.Error()}
 	case errors.As(err, &retry) && attempts < w.MaxAttempts:
 		return outcome{state: "pending", reason: fmt.Sprintf("attempt %d failed, will try again: %v", attempts, err),
-			next: now.Add(max(retry.After, Backoff(attempts)))}
+			next: now.Add(max(retry.After, Backoff(w.BackoffBase, attempts)))}
 	case errors.As(err, &retry):
 		return outcome{state: "failed", reason: fmt.Sprintf("gave up after %d attempts: %v", attempts, err)}
 	}

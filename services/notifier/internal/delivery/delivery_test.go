@@ -160,7 +160,8 @@ func TestAWorkerKilledMidSendNeverSendsTwice(t *testing.T) {
 }
 
 func TestBackoffGrowsAndIsCapped(t *testing.T) {
-	if delivery.Backoff(1) != 5*time.Second || delivery.Backoff(2) != 10*time.Second || delivery.Backoff(30) != time.Hour {
-		t.Errorf("backoff %v %v %v", delivery.Backoff(1), delivery.Backoff(2), delivery.Backoff(30))
+	if delivery.Backoff(0, 1) != 5*time.Second || delivery.Backoff(0, 2) != 10*time.Second || delivery.Backoff(0, 30) != time.Hour ||
+		delivery.Backoff(time.Millisecond, 3) != 4*time.Millisecond {
+		t.Errorf("backoff %v %v %v", delivery.Backoff(0, 1), delivery.Backoff(0, 2), delivery.Backoff(0, 30))
 	}
 }

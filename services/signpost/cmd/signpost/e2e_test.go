@@ -337,3 +337,22 @@ func decode(t *testing.T, resp *http.Response, v any) {
 	defer resp.Body.Close()
 	_ = json.NewDecoder(resp.Body).Decode(v)
 }
+
+func TestMessagesCanBePreviewedBeforeSending(t *testing.T) {
+	s := startSystem(t, nil)
+	status, body := s.get(t, "trent-meadows-stretton", "x", token) // warm-up: a bad id is 400, not a crash
+	if status != http.StatusBadRequest {
+		t.Fatalf("status %d: %s", status, body)
+	}
+	req, _ := http.NewRequest(http.MethodGet, s.URL()+"/v1/organisations/trent-meadows-stretton/templates/delete_request/preview?practice=stretton-medical-centre", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p struct{ Text string }
+	decode(t, resp, &p)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(p.Text, "Stretton Medical Centre") || !strings.Contains(p.Text, "/complaints") {
+		t.Errorf("preview %d %q", resp.StatusCode, p.Text)
+	}
+}

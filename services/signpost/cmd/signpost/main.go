@@ -10,9 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/signpost/signpost/services/classifier"
@@ -25,12 +23,9 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Getenv, os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "signpost:", err)
-		os.Exit(1)
-	}
+	boot.Main("signpost", func(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
+		return run(ctx, getenv, stdout, os.Stderr)
+	})
 }
 
 func run(ctx context.Context, getenv func(string) string, stdout, logs io.Writer) error {
@@ -56,6 +51,7 @@ func start(ctx context.Context, getenv func(string) string, logs io.Writer) (*bo
 	s := boot.Read(env, "signpost", "127.0.0.1:8080", "")
 	token := env.String("INBOX_API_TOKEN", "")
 	intake := ingest.ReadConfig(env)
+	delivery := notifier.ReadDeliveryConfig(env)
 	if err := env.Err(); err != nil {
 		return nil, "", err
 	}
@@ -81,7 +77,7 @@ func start(ctx context.Context, getenv func(string) string, logs io.Writer) (*bo
 		return fail(err)
 	}
 	in.Routes(sys.Mux)
-	inbox.New(sys.DB, token, sys.Log).Routes(sys.Mux)
+	inbox.New(sys.DB, sys.Policies, token, sys.Log).Routes(sys.Mux)
 	c, err := classifier.New(sys.Policies, sys.DB, sys.Log)
 	if err != nil {
 		return fail(err)
@@ -96,6 +92,7 @@ func start(ctx context.Context, getenv func(string) string, logs io.Writer) (*bo
 	if err := n.Register(sys.Router); err != nil {
 		return fail(err)
 	}
+	sys.Background(n.Worker(delivery).Run)
 	if err := sys.Start(ctx); err != nil {
 		return fail(err)
 	}
