@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/signpost/signpost/services/notifier/platform/apierr"
 )
 
 // DefaultBaseURL is the Graph API's address.
@@ -178,7 +180,7 @@ func (c *Client) post(ctx context.Context, op, token, target, contentType string
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return fmt.Errorf("graph: %s: reading answer: %w", op, ctxErr)
 		}
-		return fmt.Errorf("graph: %s: reading answer: %w: %w", op, errTransport, err)
+		return fmt.Errorf("graph: %s: reading answer: %w: %w", op, apierr.ErrTransport, err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return apiError(resp, data, redact...)
@@ -201,15 +203,15 @@ type errorBody struct {
 }
 
 func apiError(resp *http.Response, data []byte, redact ...string) *APIError {
-	e := &APIError{Status: resp.StatusCode, RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
+	e := &APIError{Status: resp.StatusCode, RetryAfter: apierr.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
 	var b errorBody
 	if json.Unmarshal(data, &b) == nil && b.Error != nil {
 		e.Code = b.Error.Code
 		e.Subcode = b.Error.Subcode
-		e.Type = cleanMessage(b.Error.Type)
-		e.Message = cleanMessage(b.Error.Message, redact...)
+		e.Type = apierr.CleanMessage(b.Error.Type)
+		e.Message = apierr.CleanMessage(b.Error.Message, redact...)
 		e.Transient = b.Error.IsTransient
-		e.TraceID = cleanMessage(b.Error.TraceID)
+		e.TraceID = apierr.CleanMessage(b.Error.TraceID)
 	}
 	return e
 }

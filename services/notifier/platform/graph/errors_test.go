@@ -4,30 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"strings"
 	"testing"
-	"time"
 )
-
-func TestParseRetryAfter(t *testing.T) {
-	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	cases := map[string]time.Duration{
-		"":      0,
-		"3":     3 * time.Second,
-		" 120 ": 2 * time.Minute,
-		"0":     0,
-		"-5":    0,
-		"soon":  0,
-		now.Add(90 * time.Second).Format(http.TimeFormat): 90 * time.Second,
-		now.Add(-time.Hour).Format(http.TimeFormat):       0,
-	}
-	for in, want := range cases {
-		if got := parseRetryAfter(in, now); got != want {
-			t.Errorf("parseRetryAfter(%q) = %v, want %v", in, got, want)
-		}
-	}
-}
 
 func TestSentinelsAndRetryable(t *testing.T) {
 	cases := []struct {
@@ -74,15 +52,7 @@ func TestSentinelsAndRetryable(t *testing.T) {
 	}
 }
 
-func TestCleanMessage(t *testing.T) {
-	got := cleanMessage("bad text: Dear Mrs Smith\nline two", "Dear Mrs Smith", "ab")
-	if strings.Contains(got, "Smith") || strings.Contains(got, "\n") {
-		t.Errorf("cleanMessage = %q", got)
-	}
-	long := cleanMessage(strings.Repeat("é", 400))
-	if len(long) > 304 || !strings.HasSuffix(long, "…") || !strings.HasPrefix(long, "é") {
-		t.Errorf("long message cut badly: %d bytes", len(long))
-	}
+func TestErrorText(t *testing.T) {
 	e := &APIError{Status: 400, Code: 10, Subcode: 2018278, Message: "(#10) outside window", TraceID: "Abc"}
 	if s := e.Error(); s != "graph: HTTP 400 code 10/2018278: (#10) outside window (fbtrace_id Abc)" {
 		t.Errorf("Error() = %q", s)

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/signpost/signpost/services/notifier/platform/apierr"
 )
 
 // DefaultBaseURL is GOV.UK Notify's API address.
@@ -91,7 +93,7 @@ func (c *Client) SendEmail(ctx context.Context, apiKey string, e Email) (notific
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return "", fmt.Errorf("notify: send email: reading answer: %w", ctxErr)
 		}
-		return "", fmt.Errorf("notify: send email: reading answer: %w: %w", errTransport, err)
+		return "", fmt.Errorf("notify: send email: reading answer: %w: %w", apierr.ErrTransport, err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return "", apiError(resp, data, redactions(e)...)
@@ -147,17 +149,17 @@ type errorBody struct {
 }
 
 func apiError(resp *http.Response, data []byte, redact ...string) *APIError {
-	e := &APIError{Status: resp.StatusCode, RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
+	e := &APIError{Status: resp.StatusCode, RetryAfter: apierr.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
 	var b errorBody
 	if json.Unmarshal(data, &b) == nil && len(b.Errors) > 0 {
-		e.Code = cleanMessage(b.Errors[0].Error)
+		e.Code = apierr.CleanMessage(b.Errors[0].Error)
 		msgs := make([]string, 0, len(b.Errors))
 		for _, item := range b.Errors {
 			if item.Message != "" {
 				msgs = append(msgs, item.Message)
 			}
 		}
-		e.Message = cleanMessage(strings.Join(msgs, "; "), redact...)
+		e.Message = apierr.CleanMessage(strings.Join(msgs, "; "), redact...)
 	}
 	return e
 }

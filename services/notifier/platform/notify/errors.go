@@ -4,14 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
-	"regexp"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
-	"unicode"
+
+	"github.com/signpost/signpost/services/notifier/platform/apierr"
 )
 
 // Notify's error types, the "error" field of each entry in an error answer.
@@ -84,11 +81,7 @@ func Retryable(err error) bool {
 	if e, ok := errors.AsType[*APIError](err); ok {
 		return e.Status >= 500 || e.Status == http.StatusTooManyRequests
 	}
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, errTransport) {
-		return true
-	}
-	_, ok := errors.AsType[net.Error](err)
-	return ok
+	return apierr.Transient(err)
 }
 
 // RetryAfter is how long Notify asked the caller to wait, from the Retry-After header of the
@@ -98,54 +91,4 @@ func RetryAfter(err error) time.Duration {
 		return e.RetryAfter
 	}
 	return 0
-}
-
-// errTransport marks failures to read an answer (a connection cut mid-body): retryable.
-var errTransport = errors.New("notify: transport")
-
-// parseRetryAfter reads a Retry-After value: delay-seconds or an HTTP date, relative to now.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs <= 0 {
-			return 0
-		}
-		const maxSecs = int64(365 * 24 * 60 * 60)
-		return time.Duration(min(secs, maxSecs)) * time.Second
-	}
-	if at, err := http.ParseTime(v); err == nil && at.After(now) {
-		return at.Sub(now).Round(time.Second)
-	}
-	return 0
-}
-
-// cleanMessage makes a platform message safe to put in an error: printable, one line, short, and
-// without any of the given strings (the address, personalisation values) should Notify echo them.
-func cleanMessage(msg string, redact ...string) string {
-	redact = slices.Clone(redact)
-	slices.SortFunc(redact, func(a, b string) int { return len(b) - len(a) }) // longest first
-	for _, s := range redact {
-		if len(s) >= 4 {
-			msg = regexp.MustCompile(`(?i)`+regexp.QuoteMeta(s)).ReplaceAllLiteralString(msg, "[redacted]")
-		}
-	}
-	msg = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, msg)
-	msg = strings.TrimSpace(msg)
-	const maxLen = 300
-	if len(msg) > maxLen {
-		cut := maxLen
-		for cut > 0 && msg[cut]&0xC0 == 0x80 {
-			cut--
-		}
-		msg = msg[:cut] + "…"
-	}
-	return msg
 }
