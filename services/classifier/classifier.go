@@ -17,6 +17,7 @@ import (
 	"github.com/signpost/signpost/shared/bus"
 	"github.com/signpost/signpost/shared/event"
 	"github.com/signpost/signpost/shared/feedback"
+	"github.com/signpost/signpost/shared/metrics"
 	"github.com/signpost/signpost/shared/policy"
 )
 
@@ -28,6 +29,7 @@ type Classifier struct {
 	policies *policy.Set
 	engine   routing.Engine
 	store    *postgres.Decisions
+	metrics  *metrics.Metrics
 	log      zerolog.Logger
 	now      func() time.Time
 }
@@ -47,12 +49,12 @@ func NewEngine() (routing.Engine, error) {
 }
 
 // New builds the classifier with the shipped engine.
-func New(policies *policy.Set, db *sqlx.DB, log zerolog.Logger) (*Classifier, error) {
+func New(policies *policy.Set, db *sqlx.DB, m *metrics.Metrics, log zerolog.Logger) (*Classifier, error) {
 	engine, err := NewEngine()
 	if err != nil {
 		return nil, err
 	}
-	return &Classifier{policies: policies, engine: engine, store: postgres.NewDecisions(db), log: log, now: time.Now}, nil
+	return &Classifier{policies: policies, engine: engine, store: postgres.NewDecisions(db), metrics: m, log: log, now: time.Now}, nil
 }
 
 // Register adds the classifier's handler to the router.
@@ -74,6 +76,10 @@ func (c *Classifier) handle(m *message.Message) ([]*message.Message, error) {
 	d, err := c.store.Save(m.Context(), it, env.CorrelationID, c.engine.Decide(pol, it))
 	if err != nil {
 		return nil, err
+	}
+	c.metrics.Decisions.WithLabelValues(string(d.Route)).Inc()
+	for _, f := range d.Flags {
+		c.metrics.Flags.WithLabelValues(string(f)).Inc()
 	}
 	c.log.Info().Str("item_id", it.ID.String()).Str("correlation_id", env.CorrelationID).Str("channel", string(it.Channel)).
 		Str("route", string(d.Route)).Strs("flags", flagNames(d.Flags)).Bool("needs_review", d.NeedsReview).Msg("item routed")

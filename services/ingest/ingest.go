@@ -22,6 +22,7 @@ import (
 	"github.com/signpost/signpost/shared/event"
 	"github.com/signpost/signpost/shared/google"
 	"github.com/signpost/signpost/shared/httpx"
+	"github.com/signpost/signpost/shared/metrics"
 	"github.com/signpost/signpost/shared/policy"
 )
 
@@ -56,16 +57,17 @@ type Ingest struct {
 	log      zerolog.Logger
 	now      func() time.Time
 	limiter  *ratelimit.Limiter
+	metrics  *metrics.Metrics
 	schemas  map[string]*jsonschema.Schema // request body schemas by path
 }
 
 // New builds the intake; pub must publish durably (bus.NewPublisher).
-func New(cfg Config, policies *policy.Set, pub message.Publisher, topo event.Topology, log zerolog.Logger) (*Ingest, error) {
+func New(cfg Config, policies *policy.Set, pub message.Publisher, topo event.Topology, m *metrics.Metrics, log zerolog.Logger) (*Ingest, error) {
 	rs, err := httpx.LoadRequestSchemas(schemas.OpenAPI, "openapi/ingest.json")
 	if err != nil {
 		return nil, fmt.Errorf("intake API description: %w", err)
 	}
-	in := &Ingest{cfg: cfg, policies: policies, pub: pub, topo: topo, log: log, now: time.Now,
+	in := &Ingest{cfg: cfg, policies: policies, pub: pub, topo: topo, metrics: m, log: log, now: time.Now,
 		limiter: ratelimit.New(cfg.FormsPerMinute, cfg.FormBurst, cfg.TrustProxy), schemas: map[string]*jsonschema.Schema{}}
 	for _, path := range []string{"/v1/submissions", "/v1/third-party-reviews"} {
 		if in.schemas[path], err = rs.For("post", path); err != nil {

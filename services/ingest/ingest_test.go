@@ -18,6 +18,7 @@ import (
 	"github.com/signpost/signpost/shared/feedback"
 	"github.com/signpost/signpost/shared/google"
 	"github.com/signpost/signpost/shared/httpx"
+	"github.com/signpost/signpost/shared/metrics"
 	"github.com/signpost/signpost/shared/policy"
 )
 
@@ -59,7 +60,7 @@ func serverWithGoogle(t *testing.T) (*httptest.Server, bustest.NATS, *google.Fak
 	in, err := ingest.New(ingest.Config{IntakeToken: intakeToken, FormsPerMinute: 600, FormBurst: 100,
 		FacebookAppSecret: appSecret, FacebookVerifyToken: verifyToken, GooglePushToken: pushToken,
 		Google: &google.Client{BaseURL: gsrv.URL}, GoogleTokens: map[string]string{"trent-meadows-stretton": googleToken},
-	}, set, pub, n.Topology, zerolog.Nop())
+	}, set, pub, n.Topology, metrics.New(), zerolog.Nop())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,7 +25,13 @@ func (in *Ingest) received(ctx context.Context, items ...feedback.Item) error {
 		}
 		msgs = append(msgs, bus.NewMessage(id, data, corr))
 	}
-	return in.publish(ctx, event.Received, msgs)
+	if err := in.publish(ctx, event.Received, msgs); err != nil {
+		return err
+	}
+	for _, it := range items {
+		in.metrics.ItemsReceived.WithLabelValues(string(it.Channel)).Inc()
+	}
+	return nil
 }
 
 // removed publishes feedback.removed for items their authors removed.

@@ -14,6 +14,7 @@ import (
 	"github.com/signpost/signpost/shared/config"
 	"github.com/signpost/signpost/shared/feedback"
 	"github.com/signpost/signpost/shared/google"
+	"github.com/signpost/signpost/shared/metrics"
 )
 
 // Credentials are one organisation's keys to the platforms.
@@ -63,8 +64,8 @@ func notConfigured(what, org string) error {
 	return &delivery.RetryLater{After: 15 * time.Minute, Err: fmt.Errorf("no %s is configured for organisation %s", what, org)}
 }
 
-// Worker builds the delivery worker over the real platform clients.
-func (n *Notifier) Worker(cfg DeliveryConfig) *delivery.Worker {
+// Worker builds the delivery worker over the real platform clients; m counts platform calls.
+func (n *Notifier) Worker(cfg DeliveryConfig, m *metrics.Metrics) *delivery.Worker {
 	fb := &graph.Client{BaseURL: cfg.GraphBaseURL}
 	mail := &notify.Client{BaseURL: cfg.NotifyBaseURL}
 	g := &google.Client{BaseURL: cfg.GoogleBaseURL}
@@ -118,7 +119,8 @@ func (n *Notifier) Worker(cfg DeliveryConfig) *delivery.Worker {
 	}
 	return &delivery.Worker{DB: n.db, Log: n.log, Now: time.Now, Batch: 50, Poll: cfg.Poll, MaxAttempts: cfg.MaxAttempts,
 		Interrupted: 2 * time.Minute, BackoffBase: cfg.BackoffBase, Hide: hide, Reply: reply,
-		Senders: map[string]delivery.Sender{"facebook_private_reply": privateReply, "email": email}}
+		Senders: map[string]delivery.Sender{"facebook_private_reply": privateReply, "email": email},
+		Observe: func(platform, outcome string) { m.PlatformCalls.WithLabelValues(platform, outcome).Inc() }}
 }
 
 // facebookOutcome turns Graph errors into delivery outcomes.

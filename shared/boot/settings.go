@@ -63,6 +63,7 @@ func Read(env *config.Env, service, defaultHTTP, defaultNATS string) Settings {
 			RetryInterval:   env.Duration("BUS_RETRY_INTERVAL", d.RetryInterval),
 			RedeliveryDelay: env.Duration("BUS_REDELIVERY_DELAY", d.RedeliveryDelay),
 			DuplicateWindow: env.Duration("BUS_DUPLICATE_WINDOW", d.DuplicateWindow),
+			MaxDeliver:      env.Int("BUS_MAX_DELIVER", d.MaxDeliver, 1),
 		},
 		PolicyDir: env.String("POLICY_DIR", ""),
 	}

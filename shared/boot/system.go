@@ -18,6 +18,7 @@ import (
 	"github.com/signpost/signpost/shared/bus"
 	"github.com/signpost/signpost/shared/httpx"
 	"github.com/signpost/signpost/shared/log"
+	"github.com/signpost/signpost/shared/metrics"
 	"github.com/signpost/signpost/shared/policy"
 	"github.com/signpost/signpost/shared/store"
 )
@@ -40,6 +41,7 @@ type System struct {
 	Connect  bus.Connector
 	Router   *bus.Router
 	Mux      *http.ServeMux
+	Metrics  *metrics.Metrics
 
 	embedded   *server.Server
 	control    *nats.Conn
@@ -54,7 +56,8 @@ type System struct {
 
 // Open builds what the binary needs; on failure it closes what it had opened.
 func Open(ctx context.Context, s Settings, needs Needs, stdout io.Writer) (_ *System, err error) {
-	sys := &System{Settings: s, Log: s.Logger(stdout), Mux: http.NewServeMux()}
+	sys := &System{Settings: s, Log: s.Logger(stdout), Mux: http.NewServeMux(), Metrics: metrics.New()}
+	sys.Mux.Handle("GET /metrics", sys.Metrics.Handler())
 	defer func() {
 		if err != nil {
 			_ = sys.Stop(context.Background())
@@ -90,11 +93,15 @@ func Open(ctx context.Context, s Settings, needs Needs, stdout io.Writer) (_ *Sy
 			return nil, err
 		}
 		checks["nats"] = bus.Ping(sys.control)
+		if err = sys.Metrics.WatchJetStream(sys.control, s.Topology.FeedbackStream(), s.Topology.DeadLetterStream()); err != nil {
+			return nil, err
+		}
 	}
 	if needs.Router {
 		if sys.Router, err = bus.NewRouter(sys.Connect, s.Topology, s.Bus, Transient, log.NewWatermill(sys.Log)); err != nil {
 			return nil, err
 		}
+		sys.Router.Observe(sys.Metrics)
 	}
 	httpx.Health(sys.Mux, checks)
 	return sys, nil
@@ -136,6 +143,9 @@ func (sys *System) Start(ctx context.Context) error {
 		sys.cancel = cancel
 		sys.routerDone = make(chan error, 1)
 		go func() { sys.routerDone <- sys.Router.Run(runCtx) }()
+		if err := sys.Router.WatchMaxDeliveries(sys.control); err != nil {
+			return err
+		}
 		select {
 		case <-sys.Router.Running():
 		case err := <-sys.routerDone:

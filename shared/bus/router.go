@@ -30,7 +30,25 @@ type Router struct {
 	transient  Transient
 	logger     watermill.LoggerAdapter
 	deadLetter message.Publisher
+	observer   Observer
+	handlers   []string
 }
+
+// Observer hears how handlers fare, for metrics.
+type Observer interface {
+	HandlerDone(handler string, took time.Duration)
+	Retried(handler string)
+	DeadLettered(handler string)
+}
+
+type noObserver struct{}
+
+func (noObserver) HandlerDone(string, time.Duration) {}
+func (noObserver) Retried(string)                    {}
+func (noObserver) DeadLettered(string)               {}
+
+// Observe makes the router report to o.
+func (r *Router) Observe(o Observer) { r.observer = o }
 
 // NewRouter builds a router. transient says which errors mean "a dependency is down, try later".
 func NewRouter(connect Connector, topo event.Topology, s Settings, transient Transient, logger watermill.LoggerAdapter) (*Router, error) {
@@ -47,7 +65,8 @@ func NewRouter(connect Connector, topo event.Topology, s Settings, transient Tra
 		nc.Close()
 		return nil, err
 	}
-	return &Router{router: r, connect: connect, topo: topo, settings: s, transient: transient, logger: logger, deadLetter: dl}, nil
+	return &Router{router: r, connect: connect, topo: topo, settings: s, transient: transient, logger: logger, deadLetter: dl,
+		observer: noObserver{}}, nil
 }
 
 // Handle adds a handler named name for events of type from. Messages it returns are published as
@@ -62,6 +81,7 @@ func (r *Router) Handle(name, from, to string, h message.HandlerFunc) error {
 		subConn.Close()
 		return err
 	}
+	r.handlers = append(r.handlers, name)
 	var handler *message.Handler
 	if to == "" {
 		handler = r.router.AddConsumerHandler(name, r.topo.Subject(from), sub, func(m *message.Message) error {
@@ -88,7 +108,11 @@ func (r *Router) Handle(name, from, to string, h message.HandlerFunc) error {
 // a panic becomes an error.
 func (r *Router) addMiddleware(h *message.Handler, name string) error {
 	dead, err := middleware.PoisonQueueWithFilter(r.deadLetter, r.topo.DeadLetterSubject(name), func(err error) bool {
-		return !r.transient.is(err)
+		if r.transient.is(err) {
+			return false
+		}
+		r.observer.DeadLettered(name)
+		return true
 	})
 	if err != nil {
 		return err
@@ -103,16 +127,29 @@ func (r *Router) addMiddleware(h *message.Handler, name string) error {
 		},
 		Logger: r.logger,
 	}
-	h.AddMiddleware(middleware.CorrelationID, dead, retry.Middleware, countAttempts, middleware.Recoverer)
+	timed := func(h message.HandlerFunc) message.HandlerFunc {
+		return func(m *message.Message) ([]*message.Message, error) {
+			start := time.Now()
+			defer func() { r.observer.HandlerDone(name, time.Since(start)) }()
+			return h(m)
+		}
+	}
+	h.AddMiddleware(middleware.CorrelationID, timed, dead, retry.Middleware, r.countAttempts(name), middleware.Recoverer)
 	return nil
 }
 
-// countAttempts records on the message how often its handler ran during this delivery.
-func countAttempts(h message.HandlerFunc) message.HandlerFunc {
-	return func(m *message.Message) ([]*message.Message, error) {
-		n, _ := strconv.Atoi(m.Metadata.Get(AttemptsKey))
-		m.Metadata.Set(AttemptsKey, strconv.Itoa(n+1))
-		return h(m)
+// countAttempts records on the message how often its handler ran during this delivery, and
+// reports every attempt after the first as a retry.
+func (r *Router) countAttempts(name string) message.HandlerMiddleware {
+	return func(h message.HandlerFunc) message.HandlerFunc {
+		return func(m *message.Message) ([]*message.Message, error) {
+			n, _ := strconv.Atoi(m.Metadata.Get(AttemptsKey))
+			m.Metadata.Set(AttemptsKey, strconv.Itoa(n+1))
+			if n > 0 {
+				r.observer.Retried(name)
+			}
+			return h(m)
+		}
 	}
 }
 

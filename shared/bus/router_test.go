@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -204,5 +205,41 @@ func TestCorrelationIDTravelsToPublishedMessages(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("second handler got nothing")
+	}
+}
+
+func TestAMessageJetStreamGivesUpOnIsDeadLettered(t *testing.T) {
+	n := bustest.Start(t)
+	var calls atomic.Int32
+	r, err := bus.NewRouter(n.Connect, n.Topology, bustest.Settings(),
+		func(err error) bool { return errors.Is(err, errDatabaseDown) }, watermill.NopLogger{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Handle("test.handler", "feedback.received", "", func(m *message.Message) ([]*message.Message, error) {
+		calls.Add(1)
+		return nil, errDatabaseDown // never poison, so only JetStream's delivery limit ends it
+	}); err != nil {
+		t.Fatal(err)
+	}
+	nc, err := n.Connect("advisories")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	if err := r.WatchMaxDeliveries(nc); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go r.Run(ctx)
+	defer r.Close()
+	<-r.Running()
+	publish(t, n, "stuck")
+	bustest.WaitFor(t, "the undeliverable message in the dead-letter stream", func() bool { return len(deadLetters(t, n)) == 1 })
+	dl := deadLetters(t, n)[0]
+	if string(dl.Data) != "stuck" || dl.Header.Get("attempts") != "4" || !strings.Contains(dl.Header.Get("reason_poisoned"), "4 deliveries") ||
+		dl.Header.Get("topic_poisoned") != n.Topology.Subject("feedback.received") {
+		t.Errorf("dead letter %q headers %v", dl.Data, dl.Header)
 	}
 }

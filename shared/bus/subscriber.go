@@ -34,6 +34,7 @@ func NewSubscriber(nc *nats.Conn, stream, consumer string, s Settings, logger wa
 				nats.AckExplicit(),
 				nats.AckWait(s.AckWait),
 				nats.DeliverAll(),
+				nats.MaxDeliver(s.MaxDeliver),
 				nats.MaxAckPending(s.Concurrency * 64),
 			},
 		},
@@ -55,10 +56,14 @@ type Settings struct {
 	RedeliveryDelay time.Duration
 	// DuplicateWindow is how long JetStream remembers message ids to drop duplicates.
 	DuplicateWindow time.Duration
+	// MaxDeliver is how often JetStream delivers one message before giving up on it; the router
+	// then moves it to the dead-letter stream (for messages that kept meeting an unavailable
+	// dependency, or that crashed the process).
+	MaxDeliver int
 }
 
 // DefaultSettings are the production defaults.
 func DefaultSettings() Settings {
 	return Settings{Concurrency: 8, AckWait: 30 * time.Second, Attempts: 5, RetryInterval: 100 * time.Millisecond,
-		RedeliveryDelay: 5 * time.Second, DuplicateWindow: 10 * time.Minute}
+		RedeliveryDelay: 5 * time.Second, DuplicateWindow: 10 * time.Minute, MaxDeliver: 100}
 }

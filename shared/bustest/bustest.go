@@ -60,5 +60,6 @@ func Start(t testing.TB) NATS {
 func Settings() bus.Settings {
 	s := bus.DefaultSettings()
 	s.Concurrency, s.Attempts, s.RetryInterval, s.RedeliveryDelay, s.AckWait = 4, 3, 5*time.Millisecond, 200*time.Millisecond, 5*time.Second
+	s.MaxDeliver = 4
 	return s
 }

@@ -23,7 +23,7 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	if err != nil {
 		return err
 	}
-	c, err := classifier.New(sys.Policies, sys.DB, sys.Log)
+	c, err := classifier.New(sys.Policies, sys.DB, sys.Metrics, sys.Log)
 	if err == nil {
 		err = c.Register(sys.Router)
 	}

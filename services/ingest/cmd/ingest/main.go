@@ -27,7 +27,7 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	if err != nil {
 		return err
 	}
-	in, err := ingest.New(cfg, sys.Policies, pub, s.Topology, sys.Log)
+	in, err := ingest.New(cfg, sys.Policies, pub, s.Topology, sys.Metrics, sys.Log)
 	if err != nil {
 		return err
 	}

@@ -31,6 +31,6 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	if err != nil {
 		return err
 	}
-	sys.Background(n.Worker(delivery).Run)
+	sys.Background(n.Worker(delivery, sys.Metrics).Run)
 	return sys.Serve(ctx)
 }

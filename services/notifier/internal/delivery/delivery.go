@@ -29,6 +29,7 @@ type Message struct {
 	Attempts       int       `db:"attempts"`
 	Channel        string    `db:"channel"`
 	FirstWrittenAt time.Time `db:"first_written_at"`
+	CorrelationID  string    `db:"correlation_id"`
 }
 
 // Sender sends a message through one platform and returns the platform's id for it.
@@ -73,6 +74,24 @@ type Worker struct {
 	Interrupted time.Duration
 	// BackoffBase is the first wait before a retry (it doubles, up to an hour); 0 means 5 s.
 	BackoffBase time.Duration
+	// Observe hears each platform call's outcome (sent, retry, failed), for metrics; may be nil.
+	Observe func(platform, outcome string)
+}
+
+// observe reports an attempt's outcome for a platform.
+func (w *Worker) observe(platform string, o outcome) {
+	if w.Observe == nil {
+		return
+	}
+	w.Observe(platform, map[string]string{"sent": "sent", "pending": "retry", "approved": "retry", "failed": "failed"}[o.state])
+}
+
+// platformOf names the platform a medium goes through.
+func platformOf(medium string) string {
+	if medium == "email" {
+		return "notify"
+	}
+	return "facebook"
 }
 
 // Backoff is the wait before attempt n+1: base doubling to at most an hour.

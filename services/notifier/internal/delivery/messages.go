@@ -16,7 +16,7 @@ func (w *Worker) sendMessages(ctx context.Context) (int, error) {
 			WHERE id IN (SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= $1
 			             ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
 			RETURNING id, item_id, organisation, medium, recipient, purpose, body, attempts)
-		SELECT c.*, i.practice, i.channel, i.first_written_at FROM claimed c JOIN items i ON i.id = c.item_id`,
+		SELECT c.*, i.practice, i.channel, i.first_written_at, i.correlation_id FROM claimed c JOIN items i ON i.id = c.item_id`,
 		w.Now(), w.Batch)
 	if err != nil {
 		return 0, fmt.Errorf("claim messages: %w", err)
@@ -29,7 +29,8 @@ func (w *Worker) sendMessages(ctx context.Context) (int, error) {
 			WHERE id = $1 AND state = 'sending'`, m.ID, o.state, o.reason, o.platformID, nullTime(o.next)); err != nil {
 			return len(due), fmt.Errorf("record delivery of message %s: %w", m.ID, err)
 		}
-		w.Log.Info().Str("message_id", m.ID.String()).Str("item_id", m.ItemID.String()).Str("medium", m.Medium).
+		w.Log.Info().Str("message_id", m.ID.String()).Str("item_id", m.ItemID.String()).Str("correlation_id", m.CorrelationID).
+			Str("medium", m.Medium).
 			Int("attempt", m.Attempts).Str("outcome", o.state).Msg("message delivery")
 	}
 	return len(due), nil
@@ -46,7 +47,9 @@ func (w *Worker) attempt(ctx context.Context, m Message) outcome {
 		return outcome{state: "failed", reason: "no way to send " + m.Medium + " is configured"}
 	}
 	id, err := send(ctx, m)
-	return w.judge(err, m.Attempts, id)
+	o := w.judge(err, m.Attempts, id)
+	w.observe(platformOf(m.Medium), o)
+	return o
 }
 
 // recoverInterrupted deals with messages a worker claimed and never recorded (it was killed

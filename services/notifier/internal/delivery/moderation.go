@@ -26,6 +26,7 @@ func (w *Worker) hidePosts(ctx context.Context) (int, error) {
 	}
 	for _, d := range due {
 		o := w.judge(w.Hide(ctx, d.Organisation, d.SourceID), d.Attempts, "")
+		w.observe("facebook", o)
 		state := map[string]string{"sent": "hidden", "pending": "pending", "failed": "failed"}[o.state]
 		if _, err := w.DB.ExecContext(ctx, `
 			UPDATE moderation_requests SET state = $2, state_reason = $3, next_attempt_at = COALESCE($4, next_attempt_at)
@@ -55,6 +56,7 @@ func (w *Worker) sendReplies(ctx context.Context) (int, error) {
 	}
 	for _, d := range due {
 		o := w.judge(w.Reply(ctx, d.Organisation, d.ReviewName, d.Body), d.Attempts, "")
+		w.observe("google", o)
 		state := map[string]string{"sent": "sent", "pending": "approved", "failed": "failed"}[o.state]
 		if _, err := w.DB.ExecContext(ctx, `
 			UPDATE review_replies SET state = $2, state_reason = $3, updated_at = now(), next_attempt_at = COALESCE($4, next_attempt_at)

@@ -72,13 +72,13 @@ func start(ctx context.Context, getenv func(string) string, logs io.Writer) (*bo
 	if err != nil {
 		return fail(err)
 	}
-	in, err := ingest.New(intake, sys.Policies, pub, s.Topology, sys.Log)
+	in, err := ingest.New(intake, sys.Policies, pub, s.Topology, sys.Metrics, sys.Log)
 	if err != nil {
 		return fail(err)
 	}
 	in.Routes(sys.Mux)
 	inbox.New(sys.DB, sys.Policies, token, sys.Log).Routes(sys.Mux)
-	c, err := classifier.New(sys.Policies, sys.DB, sys.Log)
+	c, err := classifier.New(sys.Policies, sys.DB, sys.Metrics, sys.Log)
 	if err != nil {
 		return fail(err)
 	}
@@ -92,7 +92,7 @@ func start(ctx context.Context, getenv func(string) string, logs io.Writer) (*bo
 	if err := n.Register(sys.Router); err != nil {
 		return fail(err)
 	}
-	sys.Background(n.Worker(delivery).Run)
+	sys.Background(n.Worker(delivery, sys.Metrics).Run)
 	if err := sys.Start(ctx); err != nil {
 		return fail(err)
 	}

@@ -1,0 +1,66 @@
+// Package metrics defines Signpost's Prometheus metrics, served on /metrics by every binary.
+// Labels carry channels, routes, flags, handlers and platforms: never ids or patient data.
+package metrics
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Metrics are one process's metrics.
+type Metrics struct {
+	Registry        *prometheus.Registry
+	ItemsReceived   *prometheus.CounterVec
+	Decisions       *prometheus.CounterVec
+	Flags           *prometheus.CounterVec
+	HandlerDuration *prometheus.HistogramVec
+	HandlerRetries  *prometheus.CounterVec
+	DeadLetters     *prometheus.CounterVec
+	PlatformCalls   *prometheus.CounterVec
+}
+
+// New registers every metric (and the Go runtime's) in a registry of its own.
+func New() *Metrics {
+	m := &Metrics{
+		Registry: prometheus.NewRegistry(),
+		ItemsReceived: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "signpost_items_received_total",
+			Help: "Items taken in and stored in JetStream, per channel."}, []string{"channel"}),
+		Decisions: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "signpost_decisions_total",
+			Help: "Decisions stored, per route."}, []string{"route"}),
+		Flags: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "signpost_flags_total",
+			Help: "Flags raised on stored decisions, per flag."}, []string{"flag"}),
+		HandlerDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "signpost_handler_duration_seconds",
+			Help:    "Time a message handler took, per handler, retries included.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30}}, []string{"handler"}),
+		HandlerRetries: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "signpost_handler_retries_total",
+			Help: "Handler attempts that failed and were tried again, per handler."}, []string{"handler"}),
+		DeadLetters: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "signpost_dead_letters_total",
+			Help: "Messages sent to the dead-letter stream, per handler."}, []string{"handler"}),
+		PlatformCalls: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "signpost_platform_calls_total",
+			Help: "Calls to Facebook, GOV.UK Notify and Google, per platform and outcome (sent, retry, failed)."},
+			[]string{"platform", "outcome"}),
+	}
+	m.Registry.MustRegister(m.ItemsReceived, m.Decisions, m.Flags, m.HandlerDuration, m.HandlerRetries, m.DeadLetters,
+		m.PlatformCalls, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// Handler serves the metrics in the Prometheus text format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{Registry: m.Registry})
+}
+
+// HandlerDone implements bus.Observer.
+func (m *Metrics) HandlerDone(handler string, took time.Duration) {
+	m.HandlerDuration.WithLabelValues(handler).Observe(took.Seconds())
+}
+
+// Retried implements bus.Observer.
+func (m *Metrics) Retried(handler string) { m.HandlerRetries.WithLabelValues(handler).Inc() }
+
+// DeadLettered implements bus.Observer.
+func (m *Metrics) DeadLettered(handler string) { m.DeadLetters.WithLabelValues(handler).Inc() }
