@@ -243,3 +243,47 @@ func TestAMessageJetStreamGivesUpOnIsDeadLettered(t *testing.T) {
 		t.Errorf("dead letter %q headers %v", dl.Data, dl.Header)
 	}
 }
+
+func TestAReplayedDeadLetterIsProcessedOnceTheFaultIsFixed(t *testing.T) {
+	n := bustest.Start(t)
+	var broken atomic.Bool
+	broken.Store(true)
+	var done atomic.Int32
+	startRouter(t, n, func(m *message.Message) ([]*message.Message, error) {
+		if broken.Load() {
+			return nil, bus.Permanent(errors.New("policy file missing a practice"))
+		}
+		done.Add(1)
+		return nil, nil
+	})
+	publish(t, n, "needs-fix")
+	bustest.WaitFor(t, "the dead letter", func() bool { return len(deadLetters(t, n)) == 1 })
+	nc, err := n.Connect("ops")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	dls, err := bus.NewDeadLetters(nc, n.Topology)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := dls.List(context.Background())
+	if err != nil || len(list) != 1 || list[0].Reason != "policy file missing a practice" || list[0].Handler != "test.handler" || list[0].Attempts != 1 {
+		t.Fatalf("list %+v, %v", list, err)
+	}
+	broken.Store(false) // the fault is fixed
+	if err := dls.Replay(context.Background(), list[0].Seq); err != nil {
+		t.Fatal(err)
+	}
+	bustest.WaitFor(t, "the replayed message", func() bool { return done.Load() == 1 })
+	if left, _ := dls.List(context.Background()); len(left) != 0 {
+		t.Errorf("%d dead letters left after the replay", len(left))
+	}
+	if _, err := dls.Get(context.Background(), list[0].Seq); !errors.Is(err, bus.ErrNoDeadLetter) {
+		t.Errorf("the replayed dead letter is still there: %v", err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if done.Load() != 1 {
+		t.Errorf("processed %d times", done.Load())
+	}
+}
