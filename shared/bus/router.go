@@ -36,6 +36,7 @@ type Router struct {
 
 // Observer hears how handlers fare, for metrics.
 type Observer interface {
+	HandlerAdded(handler string)
 	HandlerDone(handler string, took time.Duration)
 	Retried(handler string)
 	DeadLettered(handler string)
@@ -43,6 +44,7 @@ type Observer interface {
 
 type noObserver struct{}
 
+func (noObserver) HandlerAdded(string)               {}
 func (noObserver) HandlerDone(string, time.Duration) {}
 func (noObserver) Retried(string)                    {}
 func (noObserver) DeadLettered(string)               {}
@@ -82,6 +84,7 @@ func (r *Router) Handle(name, from, to string, h message.HandlerFunc) error {
 		return err
 	}
 	r.handlers = append(r.handlers, name)
+	r.observer.HandlerAdded(name)
 	var handler *message.Handler
 	if to == "" {
 		handler = r.router.AddConsumerHandler(name, r.topo.Subject(from), sub, func(m *message.Message) error {

@@ -9,6 +9,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/signpost/signpost/shared/feedback"
 )
 
 // Metrics are one process's metrics.
@@ -46,7 +48,29 @@ func New() *Metrics {
 	}
 	m.Registry.MustRegister(m.ItemsReceived, m.Decisions, m.Flags, m.HandlerDuration, m.HandlerRetries, m.DeadLetters,
 		m.PlatformCalls, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	// Every known series starts at zero, so a rate or an alert sees 0 rather than nothing.
+	for _, c := range feedback.Channels {
+		m.ItemsReceived.WithLabelValues(string(c))
+	}
+	for _, r := range []feedback.Route{feedback.OfficialReview, feedback.UnofficialReview, feedback.Complaint, feedback.Other} {
+		m.Decisions.WithLabelValues(string(r))
+	}
+	for _, f := range feedback.Flags {
+		m.Flags.WithLabelValues(string(f))
+	}
+	for _, p := range []string{"facebook", "notify", "google"} {
+		for _, o := range []string{"sent", "retry", "failed"} {
+			m.PlatformCalls.WithLabelValues(p, o)
+		}
+	}
 	return m
+}
+
+// HandlerAdded implements bus.Observer: the handler's series start at zero.
+func (m *Metrics) HandlerAdded(handler string) {
+	m.HandlerDuration.WithLabelValues(handler)
+	m.HandlerRetries.WithLabelValues(handler)
+	m.DeadLetters.WithLabelValues(handler)
 }
 
 // Handler serves the metrics in the Prometheus text format.
