@@ -12,11 +12,12 @@ run:
 	  DATABASE_URL="$$url" DATA_DIR="$(DATA_DIR)" LOG_FORMAT="$${LOG_FORMAT:-console}" \
 	  $(GO) run ./services/signpost/cmd/signpost
 
-## test: every module's tests with -race, against real Postgres, a real NATS server and headless Chromium
+## test: every module's tests with -race, against real Postgres, a real NATS server and headless
+## Chromium; promtool checks the alert rules
 test: vet
 	@url=$$(scripts/ensure-postgres.sh "$(DATA_DIR)" postgres) && \
-	  chromium=$$(scripts/ensure-chromium.sh) && \
-	  DATABASE_URL="$$url" CHROMIUM="$$chromium" SIGNPOST_REQUIRE_BROWSER=1 \
+	  chromium=$$(scripts/ensure-chromium.sh) && promtool=$$(scripts/ensure-promtool.sh) && \
+	  DATABASE_URL="$$url" CHROMIUM="$$chromium" PROMTOOL="$$promtool" SIGNPOST_REQUIRE_BROWSER=1 SIGNPOST_REQUIRE_TOOLS=1 \
 	  $(GO) test -race -count=1 -timeout 15m $(PKGS)
 
 ## vet: static checks and formatting
