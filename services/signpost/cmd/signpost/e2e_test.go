@@ -64,12 +64,12 @@ func startSystem(t *testing.T, extra map[string]string) system {
 		env[k] = v
 	}
 	logs := &syncBuffer{}
-	sys, gotToken, err := start(context.Background(), func(k string) string { return env[k] }, logs)
+	sys, tokens, err := start(context.Background(), func(k string) string { return env[k] }, logs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if gotToken != token {
-		t.Fatalf("token %q, want the configured one", gotToken)
+	if tokens.Inbox != token {
+		t.Fatalf("token %q, want the configured one", tokens.Inbox)
 	}
 	t.Cleanup(func() {
 		if err := sys.Stop(context.Background()); err != nil {

@@ -17,23 +17,31 @@ import (
 	"github.com/signpost/signpost/services/inbox"
 	"github.com/signpost/signpost/services/ingest"
 	"github.com/signpost/signpost/services/notifier"
+	"github.com/signpost/signpost/services/ops"
+	"github.com/signpost/signpost/services/ops/cli"
 	"github.com/signpost/signpost/shared/boot"
 	"github.com/signpost/signpost/shared/config"
 	"github.com/signpost/signpost/shared/store"
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "dlq" { // signpost dlq list|show|replay|discard: the ops API's client
+		boot.Main("signpost dlq", func(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
+			return cli.Run(ctx, os.Args[1:], getenv, os.Stdin, stdout)
+		})
+		return
+	}
 	boot.Main("signpost", func(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
 		return run(ctx, getenv, stdout, os.Stderr)
 	})
 }
 
 func run(ctx context.Context, getenv func(string) string, stdout, logs io.Writer) error {
-	sys, token, err := start(ctx, getenv, logs)
+	sys, tokens, err := start(ctx, getenv, logs)
 	if err != nil {
 		return err
 	}
-	banner(stdout, sys, token)
+	banner(stdout, sys, tokens)
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "Stopping: HTTP intake, then messages in flight, then NATS, then the database.")
 	stopCtx, cancel := context.WithTimeout(context.Background(), sys.Settings.Bus.AckWait+10*time.Second)
@@ -45,28 +53,33 @@ func run(ctx context.Context, getenv func(string) string, stdout, logs io.Writer
 	return nil
 }
 
-// start builds and starts every service in this process; token is the inbox API token.
-func start(ctx context.Context, getenv func(string) string, logs io.Writer) (*boot.System, string, error) {
+// Tokens are the all-in-one's API tokens, generated when not configured.
+type Tokens struct{ Inbox, Ops string }
+
+// start builds and starts every service in this process.
+func start(ctx context.Context, getenv func(string) string, logs io.Writer) (*boot.System, Tokens, error) {
 	env := config.New(getenv)
 	s := boot.Read(env, "signpost", "127.0.0.1:8080", "")
-	token := env.String("INBOX_API_TOKEN", "")
+	tokens := Tokens{Inbox: env.String("INBOX_API_TOKEN", ""), Ops: env.String("OPS_API_TOKEN", "")}
 	intake := ingest.ReadConfig(env)
 	delivery := notifier.ReadDeliveryConfig(env)
 	if err := env.Err(); err != nil {
-		return nil, "", err
+		return nil, tokens, err
 	}
-	if token == "" {
-		b := make([]byte, 24)
-		_, _ = rand.Read(b)
-		token = hex.EncodeToString(b)
+	for _, t := range []*string{&tokens.Inbox, &tokens.Ops} {
+		if *t == "" {
+			b := make([]byte, 24)
+			_, _ = rand.Read(b)
+			*t = hex.EncodeToString(b)
+		}
 	}
 	sys, err := boot.Open(ctx, s, boot.Needs{Database: true, Router: true, EmbeddedNATS: true}, logs)
 	if err != nil {
-		return nil, "", err
+		return nil, tokens, err
 	}
-	fail := func(err error) (*boot.System, string, error) {
+	fail := func(err error) (*boot.System, Tokens, error) {
 		_ = sys.Stop(context.Background())
-		return nil, "", err
+		return nil, tokens, err
 	}
 	pub, err := sys.Publisher()
 	if err != nil {
@@ -77,7 +90,10 @@ func start(ctx context.Context, getenv func(string) string, logs io.Writer) (*bo
 		return fail(err)
 	}
 	in.Routes(sys.Mux)
-	inbox.New(sys.DB, sys.Policies, token, sys.Log).Routes(sys.Mux)
+	inbox.New(sys.DB, sys.Policies, tokens.Inbox, sys.Log).Routes(sys.Mux)
+	if err := ops.Mount(sys, tokens.Ops); err != nil {
+		return fail(err)
+	}
 	c, err := classifier.New(sys.Policies, sys.DB, sys.Metrics, sys.Log)
 	if err != nil {
 		return fail(err)
@@ -96,10 +112,10 @@ func start(ctx context.Context, getenv func(string) string, logs io.Writer) (*bo
 	if err := sys.Start(ctx); err != nil {
 		return fail(err)
 	}
-	return sys, token, nil
+	return sys, tokens, nil
 }
 
-func banner(w io.Writer, sys *boot.System, token string) {
+func banner(w io.Writer, sys *boot.System, tokens Tokens) {
 	s := sys.Settings
 	nats := "embedded, in-process only (no port), store " + s.DataDir + "/nats, fsync on every write"
 	if s.NATSURL != "" {
@@ -112,10 +128,13 @@ Signpost is running.
   Submit a form   POST %[1]s/v1/submissions   (JSON: practice, channel, text, email?, rating?)
   See an item     GET  %[1]s/v1/organisations/{organisation}/items/{id}
                   with Authorization: Bearer %[2]s
+  Patient forms   %[1]s/practices/charlton-medical-centre/review   (…/fft, …/complaint)
+  Operations      %[1]s/ops   (operator token %[6]s)
+  Metrics         %[1]s/metrics
   Health          %[1]s/healthz   %[1]s/readyz
   NATS            %[3]s
   Postgres        %[4]s
   Practices       %[5]s
 Press Ctrl+C to stop.
-`, sys.URL(), token, nats, store.Redact(s.DatabaseURL), strings.Join(sys.Policies.Practices(), ", "))
+`, sys.URL(), tokens.Inbox, nats, store.Redact(s.DatabaseURL), strings.Join(sys.Policies.Practices(), ", "), tokens.Ops)
 }
