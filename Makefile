@@ -4,7 +4,7 @@ GO       ?= go
 DATA_DIR ?= $(CURDIR)/.data
 PKGS     := github.com/signpost/signpost/...
 
-.PHONY: run test vet build model eval cv stop-postgres tidy
+.PHONY: run test vet build model eval cv bench stop-postgres tidy
 
 ## run: start the whole system (embedded NATS, local Postgres) until Ctrl+C
 run:
@@ -37,6 +37,14 @@ eval:
 ## cv: the model design cross-validated on the complaints tweets in ../shared/data
 cv:
 	$(GO) run ./services/classifier/cmd/classify cv -folds 10 < ../shared/data/complaints-tweets/complaints.jsonl
+
+## bench: throughput and latency of each workload beside the raw limits of JetStream and Postgres,
+## then Go benchmarks of the hot functions (BENCH_SECONDS, BENCH_RATE, BENCH_BURST tune the run)
+bench:
+	@url=$$(scripts/ensure-postgres.sh "$(DATA_DIR)" postgres) && \
+	  DATABASE_URL="$$url" $(GO) run ./services/signpost/cmd/bench && \
+	  DATABASE_URL="$$url" $(GO) test -run '^$$' -bench . -benchtime 2s \
+	    ./shared/bus/ ./services/ingest/internal/... ./services/classifier/internal/... ./services/notifier/internal/...
 
 ## build: every binary into bin/
 build:

@@ -253,3 +253,25 @@ func functionWords(phrase string) bool {
 	}
 	return true
 }
+
+// Vector is a text as a model sees it. Featurised once, it can be scored by every model trained
+// with the same feature options (the flag models share one), saving the work per model.
+type Vector struct {
+	cfg featureConfig
+	x   []feature
+}
+
+// Vectorize featurises text for this model and any model with the same feature options.
+func (m *Model) Vectorize(text string) Vector {
+	cfg := m.opts.features()
+	return Vector{cfg: cfg, x: featurize(text, cfg)}
+}
+
+// PredictVector classifies a vectorised text. A vector made with other feature options is made
+// again from text, so the answer is always the one Predict gives.
+func (m *Model) PredictVector(v Vector, text string) Prediction {
+	if cfg := m.opts.features(); v.cfg != cfg {
+		v = Vector{cfg: cfg, x: featurize(text, cfg)}
+	}
+	return m.prediction(m.predictVector(v.x))
+}

@@ -72,12 +72,17 @@ func (fl *Flags) Detect(text string, staff []string) []routing.FlagHit {
 	if !hasWords(text) {
 		return hits
 	}
+	var v *model.Vector // featurised once for every flag model (they share feature options)
 	for _, f := range feedback.Flags {
 		m, ok := fl.models[f]
 		if !ok || slices.ContainsFunc(hits, func(h routing.FlagHit) bool { return h.Flag == f }) {
 			continue
 		}
-		p := m.Predict(text).Probabilities[flagYes]
+		if v == nil {
+			vec := m.Vectorize(text)
+			v = &vec
+		}
+		p := m.PredictVector(*v, text).Probabilities[flagYes]
 		if p < Thresholds[f] {
 			continue
 		}

@@ -27,13 +27,13 @@ const (
 )
 
 type platforms struct {
-	system
+	running
 	graph  *graph.Fake
 	notify *notify.Fake
 	google *google.Fake
 }
 
-// withPlatforms starts the system against local fakes of the Graph API, GOV.UK Notify and Google
+// withPlatforms starts the running against local fakes of the Graph API, GOV.UK Notify and Google
 // Business Profile, with both organisations' credentials.
 func withPlatforms(t *testing.T) platforms { return withPlatformsAnd(t, nil) }
 
@@ -64,7 +64,7 @@ func withPlatformsAnd(t *testing.T, extra map[string]string) platforms {
 	for k, v := range extra {
 		env[k] = v
 	}
-	p.system = startSystem(t, env)
+	p.running = startSystem(t, env)
 	return p
 }
 
@@ -87,9 +87,9 @@ func TestASocialComplaintGetsOnePrivateReply(t *testing.T) {
 	p.graph.AddComment("202_5_1", time.Now().Add(-time.Hour))
 	p.graph.FailNext(1, http.StatusInternalServerError, 0) // a 500, then success: sent once
 	body := fbComment("202_5_1", "Three weeks and nobody has called me back about my results. Appalling.", time.Now().Add(-time.Hour))
-	deliver(t, p.system, body)
+	deliver(t, p.running, body)
 	bustest.WaitFor(t, "the private reply", func() bool { s, _ := p.outbox(t, "202_5_1"); return s == "sent" })
-	deliver(t, p.system, body) // Meta delivers it again
+	deliver(t, p.running, body) // Meta delivers it again
 	time.Sleep(300 * time.Millisecond)
 	sent := p.graph.Sent()
 	if len(sent) != 1 || sent[0].CommentID != "202_5_1" || !strings.Contains(sent[0].Text, "delete your post") ||
@@ -107,7 +107,7 @@ func TestACommentOlderThanSevenDaysGetsNoMessageAndTheReasonIsKept(t *testing.T)
 	p := withPlatforms(t)
 	old := time.Now().Add(-8 * 24 * time.Hour)
 	p.graph.AddComment("202_5_2", old)
-	deliver(t, p.system, fbComment("202_5_2", "Waited 2 hours past my appointment and nobody told me why", old))
+	deliver(t, p.running, fbComment("202_5_2", "Waited 2 hours past my appointment and nobody told me why", old))
 	var state, reason string
 	bustest.WaitFor(t, "the outcome", func() bool { state, reason = p.outbox(t, "202_5_2"); return state == "failed" })
 	if !strings.Contains(reason, "7 days") || len(p.graph.Sent()) != 0 {
@@ -119,8 +119,8 @@ func TestConductOnTrentsPageIsHiddenAndSafeguardingSendsNothing(t *testing.T) {
 	p := withPlatforms(t)
 	p.graph.AddComment("202_5_3", time.Now())
 	p.graph.AddComment("202_5_4", time.Now())
-	deliver(t, p.system, fbComment("202_5_3", "Dr Whitmore is a useless f***ing idiot", time.Now()))
-	deliver(t, p.system, fbComment("202_5_4", "Nobody rang back and honestly I don't want to be here any more, I can't go on", time.Now()))
+	deliver(t, p.running, fbComment("202_5_3", "Dr Whitmore is a useless f***ing idiot", time.Now()))
+	deliver(t, p.running, fbComment("202_5_4", "Nobody rang back and honestly I don't want to be here any more, I can't go on", time.Now()))
 	bustest.WaitFor(t, "the hide request", func() bool { return len(p.graph.Hidden()) == 1 })
 	if p.graph.Hidden()[0] != "202_5_3" {
 		t.Errorf("hidden %v", p.graph.Hidden())
@@ -201,7 +201,7 @@ func TestNothingReachesThePatientUntilAPersonConfirms(t *testing.T) {
 	}
 	p := withPlatformsAnd(t, map[string]string{"POLICY_DIR": dir})
 	p.graph.AddComment("202_5_9", time.Now())
-	deliver(t, p.system, fbComment("202_5_9", "Waited 3 weeks for a call back and the receptionist hung up on me", time.Now()))
+	deliver(t, p.running, fbComment("202_5_9", "Waited 3 weeks for a call back and the receptionist hung up on me", time.Now()))
 	bustest.WaitFor(t, "the held message", func() bool { s, _ := p.outbox(t, "202_5_9"); return s == "held" })
 	time.Sleep(300 * time.Millisecond)
 	if len(p.graph.Sent()) != 0 {

@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
 
+	"github.com/signpost/signpost/services/signpost/system"
 	"github.com/signpost/signpost/shared/boot"
 	"github.com/signpost/signpost/shared/bus"
 	"github.com/signpost/signpost/shared/bustest"
@@ -26,13 +27,13 @@ import (
 
 const token = "test-token-test-token-test-token-0001"
 
-type system struct {
+type running struct {
 	*boot.System
 	db   *sqlx.DB
 	logs *syncBuffer
 }
 
-// syncBuffer collects the system's logs so tests can search them.
+// syncBuffer collects the running's logs so tests can search them.
 type syncBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
@@ -50,7 +51,7 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func startSystem(t *testing.T, extra map[string]string) system {
+func startSystem(t *testing.T, extra map[string]string) running {
 	t.Helper()
 	db, dsn := storetest.New(t)
 	env := map[string]string{
@@ -64,7 +65,7 @@ func startSystem(t *testing.T, extra map[string]string) system {
 		env[k] = v
 	}
 	logs := &syncBuffer{}
-	sys, tokens, err := start(context.Background(), func(k string) string { return env[k] }, logs)
+	sys, tokens, err := system.Start(context.Background(), func(k string) string { return env[k] }, logs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,10 +77,10 @@ func startSystem(t *testing.T, extra map[string]string) system {
 			t.Errorf("stop: %v", err)
 		}
 	})
-	return system{sys, db, logs}
+	return running{sys, db, logs}
 }
 
-func (s system) submit(t *testing.T, body string) string {
+func (s running) submit(t *testing.T, body string) string {
 	t.Helper()
 	resp, err := http.Post(s.URL()+"/v1/submissions", "application/json", strings.NewReader(body))
 	if err != nil {
@@ -122,7 +123,7 @@ type itemView struct {
 	} `json:"actions"`
 }
 
-func (s system) get(t *testing.T, org, id, bearer string) (int, []byte) {
+func (s running) get(t *testing.T, org, id, bearer string) (int, []byte) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s/v1/organisations/%s/items/%s", s.URL(), org, id), nil)
 	if bearer != "" {
@@ -138,7 +139,7 @@ func (s system) get(t *testing.T, org, id, bearer string) (int, []byte) {
 }
 
 // itemWithActions waits until the item has its decision and actions stored.
-func (s system) itemWithActions(t *testing.T, org, id string) itemView {
+func (s running) itemWithActions(t *testing.T, org, id string) itemView {
 	t.Helper()
 	var v itemView
 	bustest.WaitFor(t, "item "+id+" with its actions", func() bool {
@@ -244,7 +245,7 @@ func TestSameSubmissionTwiceIsOneItemWithOneSetOfActions(t *testing.T) {
 	}
 }
 
-func (s system) rowCounts(t *testing.T) map[string]int {
+func (s running) rowCounts(t *testing.T) map[string]int {
 	t.Helper()
 	counts := map[string]int{}
 	for _, table := range []string{"items", "decisions", "inbox_entries", "outbox", "complaint_cases", "moderation_requests"} {
@@ -257,7 +258,7 @@ func (s system) rowCounts(t *testing.T) map[string]int {
 	return counts
 }
 
-func consumersIdle(t *testing.T, s system) bool {
+func consumersIdle(t *testing.T, s running) bool {
 	nc, err := s.Connect("e2e-consumers")
 	if err != nil {
 		t.Fatal(err)
@@ -313,7 +314,7 @@ func TestStartRefusesABrokenPolicyNamingThePlace(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "x-surgery.json"), []byte(broken), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	_, _, err := start(context.Background(), func(k string) string {
+	_, _, err := system.Start(context.Background(), func(k string) string {
 		return map[string]string{"POLICY_DIR": dir, "DATA_DIR": t.TempDir(), "HTTP_ADDR": "127.0.0.1:0"}[k]
 	}, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "x-surgery.json") || !strings.Contains(err.Error(), "/practices") {
@@ -322,7 +323,7 @@ func TestStartRefusesABrokenPolicyNamingThePlace(t *testing.T) {
 }
 
 func TestBadConfigurationNamesTheVariable(t *testing.T) {
-	_, _, err := start(context.Background(), func(k string) string {
+	_, _, err := system.Start(context.Background(), func(k string) string {
 		return map[string]string{"BUS_ATTEMPTS": "zero", "DATABASE_URL": "mysql://x", "LOG_FORMAT": "xml"}[k]
 	}, io.Discard)
 	for _, name := range []string{"BUS_ATTEMPTS", "DATABASE_URL", "LOG_FORMAT"} {

@@ -13,7 +13,7 @@ import (
 
 const fbSecret = "e2e-facebook-app-secret"
 
-func deliver(t *testing.T, s system, body string) {
+func deliver(t *testing.T, s running, body string) {
 	t.Helper()
 	mac := hmac.New(sha256.New, []byte(fbSecret))
 	mac.Write([]byte(body))

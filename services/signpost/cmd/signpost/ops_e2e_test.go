@@ -15,6 +15,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/signpost/signpost/services/signpost/system"
 	"github.com/signpost/signpost/shared/bus"
 	"github.com/signpost/signpost/shared/bustest"
 	"github.com/signpost/signpost/shared/event"
@@ -51,7 +52,7 @@ func TestAPoisonedMessageIsShownThenReplayedOnceTheFaultIsFixed(t *testing.T) {
 	env := map[string]string{"DATABASE_URL": dsn, "DATA_DIR": t.TempDir(), "HTTP_ADDR": "127.0.0.1:0", "OPS_API_TOKEN": opsToken,
 		"BUS_RETRY_INTERVAL": "5ms", "BUS_ATTEMPTS": "2", "LOG_LEVEL": "warn"}
 	getenv := func(k string) string { return env[k] }
-	sys, _, err := start(context.Background(), getenv, io.Discard)
+	sys, _, err := system.Start(context.Background(), getenv, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +112,7 @@ func TestAPoisonedMessageIsShownThenReplayedOnceTheFaultIsFixed(t *testing.T) {
 		t.Error("the ops page shows patient text")
 	}
 
-	// The fault is fixed: the organisation's policy is deployed and the system restarted.
+	// The fault is fixed: the organisation's policy is deployed and the running restarted.
 	if err := sys.Stop(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +128,7 @@ func TestAPoisonedMessageIsShownThenReplayedOnceTheFaultIsFixed(t *testing.T) {
 		t.Fatal(err)
 	}
 	env["POLICY_DIR"] = dir
-	sys, _, err = start(context.Background(), getenv, io.Discard)
+	sys, _, err = system.Start(context.Background(), getenv, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}

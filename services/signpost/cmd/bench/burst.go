@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/signpost/signpost/shared/bus"
+	"github.com/signpost/signpost/shared/event"
+	"github.com/signpost/signpost/shared/feedback"
+)
+
+// burstDrain queues s.burst items in JetStream while nothing consumes, then starts the system
+// and measures how fast it turns them all into stored actions.
+func burstDrain(ctx context.Context, s settings) (row, error) {
+	all, err := texts()
+	if err != nil {
+		return row{}, err
+	}
+	dataDir, _ := os.MkdirTemp("", "signpost-bench-burst")
+	defer os.RemoveAll(dataDir)
+	dbName := fmt.Sprintf("signpost_bench_burst_%d", time.Now().UnixNano())
+	defer dropDatabase(s.database, dbName)
+
+	// Create the streams and consumers once, then stop, so the queue builds with nobody reading.
+	sys, err := benchSystem(ctx, s, dataDir, dbName)
+	if err != nil {
+		return row{}, err
+	}
+	if err := sys.Stop(context.Background()); err != nil {
+		return row{}, err
+	}
+	if err := enqueue(ctx, dataDir+"/nats", s.burst, all); err != nil {
+		return row{}, err
+	}
+
+	start := time.Now()
+	sys, err = benchSystem(ctx, s, dataDir, dbName)
+	if err != nil {
+		return row{}, err
+	}
+	defer sys.Stop(context.Background())
+	rss := 0.0
+	deadline := start.Add(30 * time.Minute)
+	var n int
+	for n < s.burst && time.Now().Before(deadline) {
+		time.Sleep(500 * time.Millisecond)
+		rss = max(rss, rssMB())
+		if err := sys.DB.GetContext(ctx, &n, `SELECT count(DISTINCT item_id) FROM inbox_entries`); err != nil {
+			return row{}, err
+		}
+	}
+	took := time.Since(start)
+	return row{name: fmt.Sprintf("(b) burst: %d queued items drained to actions", s.burst), perSec: float64(n) / took.Seconds(),
+		rssMB: rss, limit: "limit: JetStream durable consume, explicit ack", note: fmt.Sprintf("(%d done in %s)", n, took.Round(time.Second))}, nil
+}
+
+func enqueue(ctx context.Context, storeDir string, count int, all []string) error {
+	ns, err := bus.StartEmbedded(storeDir, "")
+	if err != nil {
+		return err
+	}
+	defer ns.Shutdown()
+	nc, err := bus.InProcess(ns)("bench-enqueue")
+	if err != nil {
+		return err
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(1<<16))
+	if err != nil {
+		return err
+	}
+	topo := event.Topology{}
+	for i := range count {
+		source := fmt.Sprintf("burst-%d", i)
+		it := feedback.Item{ID: feedback.ItemID("charlton-medical-centre", feedback.WebsiteReview, source),
+			Organisation: "charlton-medical-centre", Practice: "charlton-medical-centre", Channel: feedback.WebsiteReview,
+			SourceID: source, Text: all[i%len(all)], WrittenAt: time.Now()}
+		data, id, err := event.NewReceived(it, "bench", time.Now())
+		if err != nil {
+			return err
+		}
+		if _, err := js.PublishAsync(topo.Subject(event.Received), data, jetstream.WithMsgID(id.String())); err != nil {
+			return err
+		}
+		if i%5000 == 4999 {
+			select {
+			case <-js.PublishAsyncComplete():
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+	}
+	<-js.PublishAsyncComplete()
+	return nil
+}
+
+func withDatabase(dsn, name string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+func dropDatabase(dsn, name string) {
+	db, err := sqlx.Open("postgres", withDatabase(dsn, "postgres"))
+	if err != nil {
+		return
+	}
+	defer db.Close()
+	_, _ = db.Exec(`DROP DATABASE IF EXISTS "` + name + `" WITH (FORCE)`)
+}

@@ -1,0 +1,117 @@
+// Command bench measures Signpost on this machine and prints one table: for each workload,
+// items per second and latency, beside the raw limits of JetStream and Postgres measured in the
+// same run with the same settings (file store, fsync on every write; committed rows).
+//
+//	make bench          (BENCH_SECONDS, BENCH_RATE, BENCH_BURST tune the run)
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/signpost/signpost/shared/boot"
+)
+
+func main() { boot.Main("bench", run) }
+
+type settings struct {
+	seconds  int // length of the sustained run
+	rate     int // items per second offered in the sustained run
+	burst    int // items queued before the burst drain
+	database string
+}
+
+func run(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
+	s := settings{seconds: intEnv(getenv, "BENCH_SECONDS", 20), rate: intEnv(getenv, "BENCH_RATE", 2000),
+		burst: intEnv(getenv, "BENCH_BURST", 200000), database: getenv("DATABASE_URL")}
+	if s.database == "" {
+		s.database = boot.DefaultDatabaseURL
+	}
+	var rows []row
+	limits, err := rawLimits(ctx, s)
+	if err != nil {
+		return fmt.Errorf("raw limits: %w", err)
+	}
+	rows = append(rows, limits...)
+	classifier, err := classifierAlone()
+	if err != nil {
+		return fmt.Errorf("classifier alone: %w", err)
+	}
+	rows = append(rows, classifier)
+	sustained, err := sustainedRun(ctx, s)
+	if err != nil {
+		return fmt.Errorf("sustained: %w", err)
+	}
+	rows = append(rows, sustained...)
+	burst, err := burstDrain(ctx, s)
+	if err != nil {
+		return fmt.Errorf("burst: %w", err)
+	}
+	rows = append(rows, burst)
+	printTable(stdout, rows)
+	return nil
+}
+
+// row is one line of the table.
+type row struct {
+	name     string
+	perSec   float64
+	p50, p99 time.Duration
+	rssMB    float64
+	limit    string  // which raw limit it is compared with
+	ofLimit  float64 // filled in by printTable
+	note     string
+}
+
+func printTable(w io.Writer, rows []row) {
+	limits := map[string]float64{}
+	for _, r := range rows {
+		if r.limit == "" {
+			limits[r.name] = r.perSec
+		}
+	}
+	fmt.Fprintf(w, "\n%-52s %12s %10s %10s %8s  %s\n", "workload", "items/s", "p50", "p99", "RSS MB", "ratio to the raw limit")
+	for _, r := range rows {
+		ratio := ""
+		if l, ok := limits[r.limit]; ok && l > 0 {
+			ratio = fmt.Sprintf("%.2f of %s", r.perSec/l, r.limit)
+		}
+		fmt.Fprintf(w, "%-52s %12.0f %10s %10s %8s  %s %s\n", r.name, r.perSec, dur(r.p50), dur(r.p99), mb(r.rssMB), ratio, r.note)
+	}
+}
+
+func dur(d time.Duration) string {
+	if d == 0 {
+		return "-"
+	}
+	return d.Round(100 * time.Microsecond).String()
+}
+
+func mb(v float64) string {
+	if v == 0 {
+		return "-"
+	}
+	return strconv.FormatFloat(v, 'f', 0, 64)
+}
+
+func intEnv(getenv func(string) string, name string, def int) int {
+	if v, err := strconv.Atoi(getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
+}
+
+// rssMB is this process's resident memory.
+func rssMB() float64 {
+	raw, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return 0
+	}
+	var size, resident int64
+	_, _ = fmt.Sscan(string(raw), &size, &resident)
+	return float64(resident*int64(os.Getpagesize())) / (1 << 20)
+}

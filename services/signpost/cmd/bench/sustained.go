@@ -1,0 +1,221 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/signpost/signpost/services/signpost/system"
+	"github.com/signpost/signpost/shared/boot"
+	"github.com/signpost/signpost/shared/feedback"
+)
+
+const (
+	benchSecret = "bench-facebook-app-secret"
+	trentPage   = "100000000000202"
+)
+
+// benchSystem starts the all-in-one on a fresh database and data directory.
+func benchSystem(ctx context.Context, s settings, dataDir, dbName string) (*boot.System, error) {
+	dsn := withDatabase(s.database, dbName)
+	env := map[string]string{"DATABASE_URL": dsn, "DATA_DIR": dataDir, "HTTP_ADDR": "127.0.0.1:0", "LOG_LEVEL": "error",
+		"FACEBOOK_APP_SECRET": benchSecret, "FORM_RATE_PER_MINUTE": "100000000", "FORM_RATE_BURST": "1000000",
+		"DELIVERY_POLL": "1h"}
+	sys, _, err := system.Start(ctx, func(k string) string { return env[k] }, io.Discard)
+	return sys, err
+}
+
+// sent is an item the load generator had acknowledged, and when.
+type sent struct {
+	id    uuid.UUID
+	acked time.Time
+}
+
+// sustainedRun offers Facebook webhook batches of 10 comments and form posts, half and half, at
+// a fixed rate, and measures from each HTTP acknowledgement to the item's stored actions.
+func sustainedRun(ctx context.Context, s settings) ([]row, error) {
+	all, err := texts()
+	if err != nil {
+		return nil, err
+	}
+	dataDir, _ := os.MkdirTemp("", "signpost-bench")
+	defer os.RemoveAll(dataDir)
+	dbName := fmt.Sprintf("signpost_bench_%d", time.Now().UnixNano())
+	sys, err := benchSystem(ctx, s, dataDir, dbName)
+	if err != nil {
+		return nil, err
+	}
+	defer dropDatabase(s.database, dbName)
+	defer sys.Stop(context.Background())
+
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}, Timeout: 30 * time.Second}
+	var mu sync.Mutex
+	var acked []sent
+	var failures int
+	// Each tick sends one Facebook batch (10 items) and 10 form posts: 20 items.
+	ticks := s.rate / 20
+	interval := time.Second / time.Duration(max(ticks, 1))
+	jobs := make(chan int, 4096)
+	var wg sync.WaitGroup
+	for range 64 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := range jobs {
+				got, err := sendTick(client, sys.URL(), n, all)
+				mu.Lock()
+				if err != nil {
+					failures++
+				}
+				acked = append(acked, got...)
+				mu.Unlock()
+			}
+		}()
+	}
+	start := time.Now()
+	rss := 0.0
+	t := time.NewTicker(interval)
+	for n := 0; time.Since(start) < time.Duration(s.seconds)*time.Second; n++ {
+		<-t.C
+		select {
+		case jobs <- n:
+		default: // the generator itself cannot keep up: count it as not offered
+		}
+		if n%100 == 0 {
+			rss = max(rss, rssMB())
+		}
+	}
+	t.Stop()
+	close(jobs)
+	wg.Wait()
+	offered := time.Since(start)
+
+	lat, last, err := actionLatencies(ctx, sys, acked)
+	if err != nil {
+		return nil, err
+	}
+	rss = max(rss, rssMB())
+	note := fmt.Sprintf("(%d items offered at %d/s for %s; %d requests failed)", len(acked), s.rate, offered.Round(time.Second), failures)
+	return []row{{name: "(a) sustained: webhook batches + forms, ack -> actions", perSec: float64(len(lat)) / last.Sub(start).Seconds(),
+		p50: pct(lat, 50), p99: pct(lat, 99), rssMB: rss, limit: "limit: JetStream publish (fsync)", note: note}}, nil
+}
+
+func sendTick(client *http.Client, base string, n int, all []string) ([]sent, error) {
+	var out []sent
+	// A Facebook delivery of 10 comments.
+	var changes []string
+	ids := make([]string, 10)
+	for i := range 10 {
+		ids[i] = fmt.Sprintf("202_%d_%d", n, i)
+		text, _ := json.Marshal(all[(n*20+i)%len(all)])
+		changes = append(changes, fmt.Sprintf(`{"field":"feed","value":{"item":"comment","verb":"add","post_id":"202_%d",
+		  "comment_id":%q,"parent_id":"202_%d","from":{"id":"9%d","name":"P"},"message":%s,"created_time":%d}}`,
+			n, ids[i], n, i, text, time.Now().Unix()))
+	}
+	body := []byte(fmt.Sprintf(`{"object":"page","entry":[{"id":%q,"time":%d,"changes":[%s]}]}`, trentPage, time.Now().Unix(),
+		bytes.Join(toBytes(changes), []byte(","))))
+	mac := hmac.New(sha256.New, []byte(benchSecret))
+	mac.Write(body)
+	req, _ := http.NewRequest(http.MethodPost, base+"/webhooks/facebook", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Hub-Signature-256", "sha256="+hex.EncodeToString(mac.Sum(nil)))
+	if err := do(client, req, http.StatusOK); err != nil {
+		return out, err
+	}
+	now := time.Now()
+	for _, id := range ids {
+		out = append(out, sent{feedback.ItemID("trent-meadows-stretton", feedback.FacebookComment, id), now})
+	}
+	// 10 form posts.
+	for i := range 10 {
+		sub := fmt.Sprintf("bench-%d-%d", n, i)
+		text, _ := json.Marshal(all[(n*20+10+i)%len(all)])
+		req, _ := http.NewRequest(http.MethodPost, base+"/v1/submissions", bytes.NewReader([]byte(fmt.Sprintf(
+			`{"practice":"charlton-medical-centre","channel":"website_review","text":%s,"submission_id":%q}`, text, sub))))
+		req.Header.Set("Content-Type", "application/json")
+		if err := do(client, req, http.StatusAccepted); err != nil {
+			return out, err
+		}
+		out = append(out, sent{feedback.ItemID("charlton-medical-centre", feedback.WebsiteReview, sub), time.Now()})
+	}
+	return out, nil
+}
+
+func toBytes(ss []string) [][]byte {
+	out := make([][]byte, len(ss))
+	for i, s := range ss {
+		out[i] = []byte(s)
+	}
+	return out
+}
+
+func do(client *http.Client, req *http.Request, want int) error {
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != want {
+		return fmt.Errorf("%s %s: %d", req.Method, req.URL.Path, resp.StatusCode)
+	}
+	return nil
+}
+
+// actionLatencies waits (up to two minutes) until every acknowledged item has its actions, and
+// returns each item's time from acknowledgement to its first stored action, and the last.
+func actionLatencies(ctx context.Context, sys *boot.System, acked []sent) ([]time.Duration, time.Time, error) {
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		var n int
+		if err := sys.DB.GetContext(ctx, &n, `SELECT count(DISTINCT item_id) FROM inbox_entries`); err != nil {
+			return nil, time.Time{}, err
+		}
+		if n >= len(acked) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	var rows []struct {
+		ID uuid.UUID `db:"item_id"`
+		At time.Time `db:"at"`
+	}
+	if err := sys.DB.SelectContext(ctx, &rows, `SELECT item_id, min(created_at) AS at FROM inbox_entries GROUP BY item_id`); err != nil {
+		return nil, time.Time{}, err
+	}
+	stored := make(map[uuid.UUID]time.Time, len(rows))
+	var last time.Time
+	for _, r := range rows {
+		stored[r.ID] = r.At
+		if r.At.After(last) {
+			last = r.At
+		}
+	}
+	var lat []time.Duration
+	for _, a := range acked {
+		if at, ok := stored[a.id]; ok {
+			lat = append(lat, max(at.Sub(a.acked), 0))
+		}
+	}
+	slices.Sort(lat)
+	return lat, last, nil
+}
+
+func pct(sorted []time.Duration, p int) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	return sorted[min(len(sorted)-1, len(sorted)*p/100)]
+}
