@@ -44,7 +44,8 @@ bench:
 	@url=$$(scripts/ensure-postgres.sh "$(DATA_DIR)" postgres) && \
 	  DATABASE_URL="$$url" $(GO) run ./services/signpost/cmd/bench && \
 	  DATABASE_URL="$$url" $(GO) test -run '^$$' -bench . -benchtime 2s \
-	    ./shared/bus/ ./services/ingest/internal/... ./services/classifier/internal/... ./services/notifier/internal/...
+	    ./shared/event/ ./services/ingest/internal/facebook/ ./services/classifier/ ./services/classifier/internal/... \
+	    ./services/notifier/internal/plan/
 
 ## build: every binary into bin/
 build:

@@ -25,12 +25,13 @@ const DefaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/signpost?sslmode=
 // Settings are what every binary reads from its environment. The README's configuration table
 // lists each variable with its default.
 type Settings struct {
-	Service      string
-	HTTPAddr     string
-	LogFormat    string
-	LogLevel     string
-	DatabaseURL  string
-	DatabaseWait time.Duration
+	Service       string
+	HTTPAddr      string
+	LogFormat     string
+	LogLevel      string
+	DatabaseURL   string
+	DatabaseWait  time.Duration
+	DatabaseConns int
 	// NATSURL is the NATS server to use; empty in the all-in-one means the embedded server.
 	NATSURL string
 	// DataDir holds the embedded NATS server's store.
@@ -52,6 +53,7 @@ func Read(env *config.Env, service, defaultHTTP, defaultNATS string) Settings {
 		LogLevel:           env.OneOf("LOG_LEVEL", "info", "trace", "debug", "info", "warn", "error"),
 		DatabaseURL:        env.URL("DATABASE_URL", DefaultDatabaseURL, "postgres", "postgresql"),
 		DatabaseWait:       env.Duration("DATABASE_WAIT", 30*time.Second),
+		DatabaseConns:      env.Int("DATABASE_MAX_CONNS", 16, 2),
 		NATSURL:            env.URL("NATS_URL", defaultNATS, "nats", "tls"),
 		DataDir:            env.String("DATA_DIR", ".data"),
 		EmbeddedNATSListen: env.String("EMBEDDED_NATS_LISTEN", ""),

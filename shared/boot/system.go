@@ -68,7 +68,7 @@ func Open(ctx context.Context, s Settings, needs Needs, stdout io.Writer) (_ *Sy
 	}
 	checks := map[string]httpx.Check{}
 	if needs.Database {
-		if sys.DB, err = store.Open(ctx, s.DatabaseURL, s.DatabaseWait); err != nil {
+		if sys.DB, err = store.OpenWithPool(ctx, s.DatabaseURL, s.DatabaseWait, s.DatabaseConns); err != nil {
 			return nil, err
 		}
 		if err = store.Migrate(ctx, sys.DB); err != nil {

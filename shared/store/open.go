@@ -18,12 +18,17 @@ import (
 // Open connects to the database at dsn (a postgres:// URL), creating the database first when the
 // server answers but the database does not exist yet, and waits up to wait for the server.
 func Open(ctx context.Context, dsn string, wait time.Duration) (*sqlx.DB, error) {
+	return OpenWithPool(ctx, dsn, wait, 16)
+}
+
+// OpenWithPool is Open with at most conns connections.
+func OpenWithPool(ctx context.Context, dsn string, wait time.Duration, conns int) (*sqlx.DB, error) {
 	db, err := sqlx.Open("postgres", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	db.SetMaxOpenConns(16)
-	db.SetMaxIdleConns(16)
+	db.SetMaxOpenConns(conns)
+	db.SetMaxIdleConns(conns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 
 	deadline := time.Now().Add(wait)
