@@ -111,6 +111,15 @@ func TestFacebookDeliveryBecomesItemsOnceDurable(t *testing.T) {
 	}
 }
 
+func TestADeliveryForAPageNoPolicyNamesIsNotAcknowledged(t *testing.T) {
+	srv, _ := server(t)
+	body := strings.ReplaceAll(delivery, trentPage, "999999999")
+	resp := postDelivery(t, srv.URL, body, map[string]string{facebook.SignatureHeader: facebook.Sign([]byte(appSecret), []byte(body))})
+	if resp.StatusCode < 500 {
+		t.Errorf("status %d: Meta must deliver it again once the page is configured", resp.StatusCode)
+	}
+}
+
 func TestFacebookDeliveriesWithoutAValidSignaturePublishNothing(t *testing.T) {
 	srv, n := server(t)
 	good := facebook.Sign([]byte(appSecret), []byte(delivery))

@@ -41,12 +41,14 @@ func (in *Ingest) facebookChanges() http.Handler {
 			return
 		}
 		var received, removed []feedback.Item
+		var unknownPage string
 		for _, c := range changes {
 			if c.ByPage() {
 				continue
 			}
 			p, ok := in.policies.ForFacebookPage(c.PageID)
 			if !ok {
+				unknownPage = c.PageID
 				in.log.Error().Str("correlation_id", correlationID(r.Context())).Str("page_id", c.PageID).
 					Msg("a delivery for a Facebook page that no policy names; set accounts.facebook_page_id")
 				continue
@@ -65,6 +67,13 @@ func (in *Ingest) facebookChanges() http.Handler {
 			in.log.Error().Err(err).Str("correlation_id", correlationID(r.Context())).Msg("publish removals failed")
 			w.Header().Set("Retry-After", "5")
 			in.reject(w, r, http.StatusServiceUnavailable, "removals could not be stored just now; please deliver again")
+			return
+		}
+		if unknownPage != "" {
+			// Not acknowledged, so Meta delivers it again (for up to 36 hours) once a policy names
+			// the page; what was stored from this delivery is recognised by its ids then.
+			in.reject(w, r, http.StatusServiceUnavailable, "no policy names Facebook page "+unknownPage+
+				" (accounts.facebook_page_id); its changes were not stored")
 			return
 		}
 		w.WriteHeader(http.StatusOK)

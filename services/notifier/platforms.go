@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"time"
 
@@ -94,10 +95,7 @@ func (n *Notifier) Worker(cfg DeliveryConfig, m *metrics.Metrics) *delivery.Work
 		}
 		id, err := mail.SendEmail(ctx, c.NotifyAPIKey, notify.Email{To: m.Recipient, TemplateID: c.NotifyTemplateID,
 			Personalisation: map[string]string{"body": m.Body}, Reference: m.ID.String()})
-		if notify.Retryable(err) {
-			return "", &delivery.RetryLater{After: notify.RetryAfter(err), Err: err}
-		}
-		return id, err
+		return id, emailOutcome(err, m.ID.String())
 	}
 	hide := func(ctx context.Context, org, commentID string) error {
 		c := creds(org)
@@ -132,6 +130,26 @@ func facebookOutcome(err error) error {
 		return fmt.Errorf("%w (%v)", delivery.ErrAlreadySent, err)
 	case graph.Retryable(err):
 		return &delivery.RetryLater{After: graph.RetryAfter(err), Err: err}
+	}
+	return err
+}
+
+// emailOutcome retries an email only when it surely did not go out: Notify answered that it did
+// not take it (429, 5xx), or the connection was never made. After a timeout or a cut answer it
+// may have been sent, and Notify has no idempotency key: it is failed for a person to check,
+// rather than risk a second email.
+func emailOutcome(err error, reference string) error {
+	var apiErr *notify.APIError
+	var opErr *net.OpError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &apiErr) && notify.Retryable(err):
+		return &delivery.RetryLater{After: notify.RetryAfter(err), Err: err}
+	case errors.As(err, &opErr) && opErr.Op == "dial":
+		return &delivery.RetryLater{Err: err}
+	case notify.Retryable(err):
+		return fmt.Errorf("the email may have reached GOV.UK Notify (%v), so it was not sent again; check Notify for reference %s", err, reference)
 	}
 	return err
 }

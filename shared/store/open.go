@@ -57,7 +57,7 @@ func OpenWithPool(ctx context.Context, dsn string, wait time.Duration, conns int
 func createDatabase(ctx context.Context, dsn string) error {
 	u, err := url.Parse(dsn)
 	if err != nil {
-		return fmt.Errorf("parse database URL: %w", err)
+		return errors.New("the database URL cannot be parsed") // the parser's error would repeat it, password and all
 	}
 	name := strings.TrimPrefix(u.Path, "/")
 	u.Path = "/postgres"

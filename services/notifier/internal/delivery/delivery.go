@@ -30,6 +30,7 @@ type Message struct {
 	Channel        string    `db:"channel"`
 	FirstWrittenAt time.Time `db:"first_written_at"`
 	CorrelationID  string    `db:"correlation_id"`
+	NextAttemptAt  time.Time `db:"next_attempt_at"`
 }
 
 // Sender sends a message through one platform and returns the platform's id for it.

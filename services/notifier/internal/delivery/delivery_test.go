@@ -165,3 +165,25 @@ func TestBackoffGrowsAndIsCapped(t *testing.T) {
 		t.Errorf("backoff %v %v %v", delivery.Backoff(0, 1), delivery.Backoff(0, 2), delivery.Backoff(0, 30))
 	}
 }
+
+func TestStoppingMidBatchLosesNoEmail(t *testing.T) {
+	stop, cancel := context.WithCancel(ctx)
+	s := &script{}
+	f := setup(t, s, time.Hour)
+	// The reply is claimed first, the email after it.
+	if _, err := f.db.Exec(`UPDATE outbox SET next_attempt_at = next_attempt_at - interval '1 second' WHERE medium = 'facebook_private_reply'`); err != nil {
+		t.Fatal(err)
+	}
+	f.w.Senders["facebook_private_reply"] = func(context.Context, delivery.Message) (string, error) {
+		cancel() // the process is told to stop while the first message is being sent
+		return "id", nil
+	}
+	_, _ = f.w.Pass(stop)
+	st := f.states(t)
+	if st["facebook_private_reply"] != "sent" {
+		t.Errorf("the send under way was not recorded: %v", st)
+	}
+	if st["email"] != "pending" || s.calls != 0 {
+		t.Errorf("the email not yet tried must go back to pending, unsent: %v, %d sends", st, s.calls)
+	}
+}

@@ -2,6 +2,7 @@ package delivery
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -15,23 +16,40 @@ func (w *Worker) sendMessages(ctx context.Context) (int, error) {
 			UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = now()
 			WHERE id IN (SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= $1
 			             ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-			RETURNING id, item_id, organisation, medium, recipient, purpose, body, attempts)
-		SELECT c.*, i.practice, i.channel, i.first_written_at, i.correlation_id FROM claimed c JOIN items i ON i.id = c.item_id`,
+			RETURNING id, item_id, organisation, medium, recipient, purpose, body, attempts, next_attempt_at)
+		SELECT c.*, i.practice, i.channel, i.first_written_at, i.correlation_id FROM claimed c JOIN items i ON i.id = c.item_id
+		ORDER BY c.next_attempt_at, c.id`,
 		w.Now(), w.Batch)
 	if err != nil {
 		return 0, fmt.Errorf("claim messages: %w", err)
 	}
-	for _, m := range due {
-		o := w.attempt(ctx, m)
-		if _, err := w.DB.ExecContext(ctx, `
+	// A send under way finishes and is recorded even when the worker is told to stop: stopping
+	// half-way would leave a message whose fate nobody knows.
+	keep := context.WithoutCancel(ctx)
+	for i, m := range due {
+		if ctx.Err() != nil {
+			return i, w.release(keep, due[i:])
+		}
+		// Still ours? A worker that took too long may have been taken for dead and the message
+		// recovered by another; the refreshed claim also tells others this one is alive.
+		res, err := w.DB.ExecContext(keep, `UPDATE outbox SET updated_at = now() WHERE id = $1 AND state = 'sending'`, m.ID)
+		if err != nil {
+			return i, errors.Join(fmt.Errorf("refresh claim of message %s: %w", m.ID, err), w.release(keep, due[i:]))
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			continue
+		}
+		sendCtx, cancel := context.WithTimeout(keep, time.Minute)
+		o := w.attempt(sendCtx, m)
+		cancel()
+		if _, err := w.DB.ExecContext(keep, `
 			UPDATE outbox SET state = $2, state_reason = $3, platform_id = $4, updated_at = now(),
 			       next_attempt_at = COALESCE($5, next_attempt_at), sent_at = CASE WHEN $2 = 'sent' THEN now() END
 			WHERE id = $1 AND state = 'sending'`, m.ID, o.state, o.reason, o.platformID, nullTime(o.next)); err != nil {
-			return len(due), fmt.Errorf("record delivery of message %s: %w", m.ID, err)
+			return i, errors.Join(fmt.Errorf("record delivery of message %s: %w", m.ID, err), w.release(keep, due[i+1:]))
 		}
 		w.Log.Info().Str("message_id", m.ID.String()).Str("item_id", m.ItemID.String()).Str("correlation_id", m.CorrelationID).
-			Str("medium", m.Medium).
-			Int("attempt", m.Attempts).Str("outcome", o.state).Msg("message delivery")
+			Str("medium", m.Medium).Int("attempt", m.Attempts).Str("outcome", o.state).Msg("message delivery")
 	}
 	return len(due), nil
 }
@@ -50,6 +68,18 @@ func (w *Worker) attempt(ctx context.Context, m Message) outcome {
 	o := w.judge(err, m.Attempts, id)
 	w.observe(platformOf(m.Medium), o)
 	return o
+}
+
+// release gives back claimed messages that were not tried, as if never claimed.
+func (w *Worker) release(ctx context.Context, ms []Message) error {
+	for _, m := range ms {
+		if _, err := w.DB.ExecContext(ctx, `
+			UPDATE outbox SET state = 'pending', attempts = attempts - 1, updated_at = now()
+			WHERE id = $1 AND state = 'sending'`, m.ID); err != nil {
+			return fmt.Errorf("release message %s: %w", m.ID, err)
+		}
+	}
+	return nil
 }
 
 // recoverInterrupted deals with messages a worker claimed and never recorded (it was killed

@@ -71,8 +71,9 @@ func (s *Actions) Save(ctx context.Context, it feedback.Item, pl plan.Plan) erro
 		}
 		for _, m := range pl.Messages {
 			// A message is stored cancelled when the author already removed the item, or when this
-			// revision is no longer the item's newest. A message cancelled as superseded was never
-			// sent, so a newer revision that still calls for it brings it back.
+			// revision is no longer the item's newest. The newest revision decides a message not yet
+			// sent: it may hold it (the edit needs review), release it, or bring back one cancelled
+			// as superseded (never sent). A message already sending or sent is never touched.
 			if _, err := tx.ExecContext(ctx, `
 				INSERT INTO outbox (id, item_id, organisation, medium, recipient, purpose, body, state, state_reason)
 				SELECT $1, $2, $3, $4, $5, $6, $7,
@@ -82,7 +83,8 @@ func (s *Actions) Save(ctx context.Context, it feedback.Item, pl plan.Plan) erro
 				WHERE i.id = $2
 				ON CONFLICT (item_id, medium) DO UPDATE
 				SET state = EXCLUDED.state, state_reason = EXCLUDED.state_reason, body = EXCLUDED.body, updated_at = now()
-				WHERE outbox.state = 'cancelled' AND outbox.state_reason = $11 AND EXCLUDED.state <> 'cancelled'`,
+				WHERE EXCLUDED.state <> 'cancelled'
+				  AND (outbox.state = 'cancelled' AND outbox.state_reason = $11 OR outbox.state IN ('held', 'pending'))`,
 				feedback.DeriveID("outbox", id, string(m.Medium)), it.ID, it.Organisation, m.Medium, m.Recipient, m.Purpose,
 				m.Body, m.State, reasonRemoved, it.Revision, reasonEdited); err != nil {
 				return fmt.Errorf("store message for item %s: %w", id, err)

@@ -35,6 +35,10 @@ var complaint = plan.Plan{
 	Inbox:    []plan.InboxEntry{{Kind: plan.DeleteRequested, Priority: plan.PriorityNormal}},
 	Messages: []plan.PatientMessage{{Medium: plan.FacebookPrivateReply, Recipient: "c1", Purpose: plan.DeleteRequest, Body: "b", State: plan.Pending}},
 }
+var held = plan.Plan{
+	Inbox:    []plan.InboxEntry{{Kind: plan.NeedsReview, Priority: plan.PriorityNormal}},
+	Messages: []plan.PatientMessage{{Medium: plan.FacebookPrivateReply, Recipient: "c1", Purpose: plan.DeleteRequest, Body: "b", State: plan.Held}},
+}
 var praise = plan.Plan{Inbox: []plan.InboxEntry{{Kind: plan.Ignored, Priority: plan.PriorityLow}}}
 
 func state(t *testing.T, db *sqlx.DB) string {
@@ -73,6 +77,20 @@ func TestOneMessageWhateverTheOrderOfRevisionsAndRemovals(t *testing.T) {
 			must(t, a.Save(ctx, item(""), complaint))
 			must(t, a.Save(ctx, item("e1"), complaint))
 		}, "pending"},
+		{"an edit that needs review holds the message not yet sent", func(t *testing.T, db *sqlx.DB, a *postgres.Actions) {
+			classified(t, db, "")
+			must(t, a.Save(ctx, item(""), complaint))
+			classified(t, db, "e1")
+			must(t, a.Save(ctx, item("e1"), held))
+			must(t, a.Save(ctx, item(""), complaint)) // the old revision redelivered changes nothing
+		}, "held"},
+		{"a message already sent is never touched by an edit", func(t *testing.T, db *sqlx.DB, a *postgres.Actions) {
+			classified(t, db, "")
+			must(t, a.Save(ctx, item(""), complaint))
+			_, _ = db.Exec(`UPDATE outbox SET state = 'sent'`)
+			classified(t, db, "e1")
+			must(t, a.Save(ctx, item("e1"), held))
+		}, "sent"},
 		{"removed before the plan", func(t *testing.T, db *sqlx.DB, a *postgres.Actions) {
 			_, err := a.Removed(ctx, "org", item("").ID, time.Now())
 			must(t, err)
