@@ -69,9 +69,9 @@ func (c *Classifier) handle(m *message.Message) ([]*message.Message, error) {
 		return nil, bus.Permanent(err)
 	}
 	it := p.Item
-	pol, ok := c.policies.ForPractice(it.Practice)
-	if !ok || pol.Organisation.Slug != it.Organisation {
-		return nil, bus.Permanent(fmt.Errorf("item %s: practice %q of organisation %q has no policy", it.ID, it.Practice, it.Organisation))
+	pol, err := c.policies.ForItem(it.Organisation, it.Practice)
+	if err != nil {
+		return nil, bus.Permanent(fmt.Errorf("item %s: %w", it.ID, err))
 	}
 	d, err := c.store.Save(m.Context(), it, env.CorrelationID, c.engine.Decide(pol, it))
 	if err != nil {

@@ -4,10 +4,8 @@
 package inbox
 
 import (
-	"crypto/subtle"
 	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
@@ -38,15 +36,7 @@ func (in *Inbox) Routes(mux *http.ServeMux) {
 }
 
 func (in *Inbox) authorised(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(in.token)) != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="signpost"`)
-			httpx.WriteProblem(w, httpx.Problem{Status: http.StatusUnauthorized, Detail: "send the API token as Authorization: Bearer <token>"})
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
+	return httpx.RequireBearer(in.token, "signpost", next)
 }
 
 func (in *Inbox) item() http.Handler {

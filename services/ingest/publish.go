@@ -14,7 +14,8 @@ import (
 // publishTimeout bounds how long a sender waits for JetStream before hearing 503.
 const publishTimeout = 10 * time.Second
 
-// received publishes every item as feedback.received and returns once JetStream has stored all.
+// received publishes every item as feedback.received and returns once JetStream has stored all;
+// it logs the outcome (ids, never content).
 func (in *Ingest) received(ctx context.Context, items ...feedback.Item) error {
 	corr := correlationID(ctx)
 	msgs := make([]*message.Message, 0, len(items))
@@ -26,10 +27,13 @@ func (in *Ingest) received(ctx context.Context, items ...feedback.Item) error {
 		msgs = append(msgs, bus.NewMessage(id, data, corr))
 	}
 	if err := in.publish(ctx, event.Received, msgs); err != nil {
+		in.log.Error().Err(err).Str("correlation_id", corr).Int("items", len(items)).Msg("publish failed")
 		return err
 	}
 	for _, it := range items {
 		in.metrics.ItemsReceived.WithLabelValues(string(it.Channel)).Inc()
+		in.log.Info().Str("correlation_id", corr).Str("item_id", it.ID.String()).Str("channel", string(it.Channel)).
+			Str("practice", it.Practice).Msg("item accepted")
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"io"
@@ -62,15 +61,7 @@ func (in *Ingest) limited(next http.Handler) http.Handler {
 
 // staffOnly requires the intake token.
 func (in *Ingest) staffOnly(next http.Handler) http.Handler {
-	return correlate(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if in.cfg.IntakeToken == "" || !ok || subtle.ConstantTimeCompare([]byte(got), []byte(in.cfg.IntakeToken)) != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="signpost-intake"`)
-			in.reject(w, r, http.StatusUnauthorized, "send the intake token as Authorization: Bearer <token>")
-			return
-		}
-		next.ServeHTTP(w, r)
-	}))
+	return correlate(httpx.RequireBearer(in.cfg.IntakeToken, "intake", next))
 }
 
 // readBody reads a body of one of the content types, at most limit bytes, or answers why not.

@@ -41,14 +41,9 @@ func (in *Ingest) accept(w http.ResponseWriter, r *http.Request, item feedback.I
 // store publishes the items, or answers 503 and returns false.
 func (in *Ingest) store(w http.ResponseWriter, r *http.Request, items ...feedback.Item) bool {
 	if err := in.received(r.Context(), items...); err != nil {
-		in.log.Error().Err(err).Str("correlation_id", correlationID(r.Context())).Int("items", len(items)).Msg("publish failed")
 		w.Header().Set("Retry-After", "5")
 		in.reject(w, r, http.StatusServiceUnavailable, "could not be stored just now and nothing was kept; please send it again")
 		return false
-	}
-	for _, it := range items {
-		in.log.Info().Str("correlation_id", correlationID(r.Context())).Str("item_id", it.ID.String()).
-			Str("channel", string(it.Channel)).Str("practice", it.Practice).Msg("item accepted")
 	}
 	return true
 }

@@ -58,15 +58,12 @@ func (in *Ingest) sendForm() http.Handler {
 			return
 		}
 		if err := in.received(r.Context(), item); err != nil {
-			in.log.Error().Err(err).Str("correlation_id", correlationID(r.Context())).Msg("publish failed")
 			w.Header().Set("Retry-After", "5")
 			webform.Render(w, http.StatusServiceUnavailable, page.WithProblems(f, []httpx.FieldProblem{
 				{Field: "text", Detail: "We could not save your form just now and nothing was kept. Please send it again in a minute."}}),
 				in.cfg.FrameAncestors)
 			return
 		}
-		in.log.Info().Str("correlation_id", correlationID(r.Context())).Str("item_id", item.ID.String()).
-			Str("channel", string(item.Channel)).Str("practice", item.Practice).Msg("item accepted")
 		http.Redirect(w, r, r.URL.Path+"/thanks", http.StatusSeeOther)
 	})
 }

@@ -74,9 +74,9 @@ func (n *Notifier) handle(m *message.Message) ([]*message.Message, error) {
 	if err := p.Decision.Validate(); err != nil {
 		return nil, bus.Permanent(fmt.Errorf("item %s: %w", p.Item.ID, err))
 	}
-	pol, ok := n.policies.ForPractice(p.Item.Practice)
-	if !ok || pol.Organisation.Slug != p.Item.Organisation {
-		return nil, bus.Permanent(fmt.Errorf("item %s: practice %q of organisation %q has no policy", p.Item.ID, p.Item.Practice, p.Item.Organisation))
+	pol, err := n.policies.ForItem(p.Item.Organisation, p.Item.Practice)
+	if err != nil {
+		return nil, bus.Permanent(fmt.Errorf("item %s: %w", p.Item.ID, err))
 	}
 	// The working-day clock starts when the item was received, not when this delivery happened.
 	pl, err := plan.Make(pol, p.Item, p.Decision, receivedAt(p.Item.WrittenAt, env.OccurredAt), n.calendar)

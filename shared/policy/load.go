@@ -161,6 +161,16 @@ func (s *Set) ForGoogleLocation(location string) (*Policy, Practice, bool) {
 	return nil, Practice{}, false
 }
 
+// ForItem returns the policy an item falls under: its practice's, provided that practice belongs
+// to the item's organisation. An item that names a practice of another organisation has none.
+func (s *Set) ForItem(organisation, practice string) (*Policy, error) {
+	p, ok := s.byPractice[practice]
+	if !ok || p.Organisation.Slug != organisation {
+		return nil, fmt.Errorf("practice %q of organisation %q has no policy", practice, organisation)
+	}
+	return p, nil
+}
+
 // ForPractice returns the policy of the organisation that has the practice.
 func (s *Set) ForPractice(slug string) (*Policy, bool) {
 	p, ok := s.byPractice[slug]

@@ -4,11 +4,9 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -55,18 +53,11 @@ func OpenWithPool(ctx context.Context, dsn string, wait time.Duration, conns int
 }
 
 func createDatabase(ctx context.Context, dsn string) error {
-	u, err := url.Parse(dsn)
-	if err != nil {
-		return errors.New("the database URL cannot be parsed") // the parser's error would repeat it, password and all
-	}
-	name := strings.TrimPrefix(u.Path, "/")
-	u.Path = "/postgres"
-	admin, err := sql.Open("postgres", u.String())
+	name, err := DatabaseName(dsn)
 	if err != nil {
 		return err
 	}
-	defer admin.Close()
-	_, err = admin.ExecContext(ctx, "CREATE DATABASE "+pq.QuoteIdentifier(name))
+	err = adminExec(ctx, dsn, "CREATE DATABASE "+pq.QuoteIdentifier(name))
 	var pqErr *pq.Error
 	if errors.As(err, &pqErr) && pqErr.Code == "42P04" { // duplicate_database: created meanwhile
 		err = nil

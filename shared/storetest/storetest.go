@@ -6,7 +6,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"net/url"
 	"os"
 	"testing"
 	"time"
@@ -27,15 +26,13 @@ func New(t testing.TB) (*sqlx.DB, string) {
 	if base == "" {
 		base = DefaultURL
 	}
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("DATABASE_URL: %v", err)
-	}
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	name := "signpost_test_" + hex.EncodeToString(b)
-	u.Path = "/" + name
-	dsn := u.String()
+	dsn, err := store.WithDatabase(base, name)
+	if err != nil {
+		t.Fatalf("DATABASE_URL: %v", err)
+	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -48,13 +45,7 @@ func New(t testing.TB) (*sqlx.DB, string) {
 	}
 	t.Cleanup(func() {
 		db.Close()
-		u.Path = "/postgres"
-		admin, err := sqlx.Open("postgres", u.String())
-		if err != nil {
-			return
-		}
-		defer admin.Close()
-		_, _ = admin.Exec(`DROP DATABASE IF EXISTS "` + name + `" WITH (FORCE)`)
+		_ = store.DropDatabase(context.Background(), dsn, name)
 	})
 	return db, dsn
 }

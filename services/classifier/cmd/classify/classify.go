@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/signpost/signpost/services/classifier"
+	"github.com/signpost/signpost/services/classifier/internal/routing"
 	"github.com/signpost/signpost/shared/feedback"
 	"github.com/signpost/signpost/shared/policy"
 )
@@ -74,9 +75,7 @@ func runClassify(ctx context.Context, stdin io.Reader, stdout io.Writer) error {
 	return nil
 }
 
-func decide(line string, n int, policies *policy.Set, engine interface {
-	Decide(*policy.Policy, feedback.Item) feedback.Decision
-}) output {
+func decide(line string, n int, policies *policy.Set, engine routing.Engine) output {
 	var in input
 	fail := func(format string, args ...any) output {
 		return output{ID: in.ID, Flags: []feedback.Flag{}, Reasons: []string{}, NeedsReview: true,

@@ -3,16 +3,15 @@ package main
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"os"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/signpost/signpost/shared/bus"
 	"github.com/signpost/signpost/shared/event"
 	"github.com/signpost/signpost/shared/feedback"
+	"github.com/signpost/signpost/shared/store"
 )
 
 // burstDrain queues s.burst items in JetStream while nothing consumes, then starts the system
@@ -25,7 +24,7 @@ func burstDrain(ctx context.Context, s settings) (row, error) {
 	dataDir, _ := os.MkdirTemp("", "signpost-bench-burst")
 	defer os.RemoveAll(dataDir)
 	dbName := fmt.Sprintf("signpost_bench_burst_%d", time.Now().UnixNano())
-	defer dropDatabase(s.database, dbName)
+	defer store.DropDatabase(context.Background(), s.database, dbName)
 
 	// Create the streams and consumers once, then stop, so the queue builds with nobody reading.
 	sys, err := benchSystem(ctx, s, dataDir, dbName)
@@ -98,22 +97,4 @@ func enqueue(ctx context.Context, storeDir string, count int, all []string) erro
 	}
 	<-js.PublishAsyncComplete()
 	return nil
-}
-
-func withDatabase(dsn, name string) string {
-	u, err := url.Parse(dsn)
-	if err != nil {
-		return dsn
-	}
-	u.Path = "/" + name
-	return u.String()
-}
-
-func dropDatabase(dsn, name string) {
-	db, err := sqlx.Open("postgres", withDatabase(dsn, "postgres"))
-	if err != nil {
-		return
-	}
-	defer db.Close()
-	_, _ = db.Exec(`DROP DATABASE IF EXISTS "` + name + `" WITH (FORCE)`)
 }

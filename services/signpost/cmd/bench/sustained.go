@@ -20,6 +20,7 @@ import (
 	"github.com/signpost/signpost/services/signpost/system"
 	"github.com/signpost/signpost/shared/boot"
 	"github.com/signpost/signpost/shared/feedback"
+	"github.com/signpost/signpost/shared/store"
 )
 
 const (
@@ -29,7 +30,10 @@ const (
 
 // benchSystem starts the all-in-one on a fresh database and data directory.
 func benchSystem(ctx context.Context, s settings, dataDir, dbName string) (*boot.System, error) {
-	dsn := withDatabase(s.database, dbName)
+	dsn, err := store.WithDatabase(s.database, dbName)
+	if err != nil {
+		return nil, err
+	}
 	env := map[string]string{"DATABASE_URL": dsn, "DATA_DIR": dataDir, "HTTP_ADDR": "127.0.0.1:0", "LOG_LEVEL": "error",
 		"FACEBOOK_APP_SECRET": benchSecret, "FORM_RATE_PER_MINUTE": "100000000", "FORM_RATE_BURST": "1000000",
 		"DELIVERY_POLL": "1h"}
@@ -62,7 +66,7 @@ func sustainedRun(ctx context.Context, s settings) ([]row, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer dropDatabase(s.database, dbName)
+	defer store.DropDatabase(context.Background(), s.database, dbName)
 	defer sys.Stop(context.Background())
 
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}, Timeout: 30 * time.Second}
