@@ -3,6 +3,7 @@
 package notifier
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -44,52 +45,83 @@ const RemovalHandlerName = "notifier.removal"
 
 // Register adds the notifier's handlers to the router.
 func (n *Notifier) Register(r *bus.Router) error {
-	if err := r.Handle(HandlerName, event.Routed, "", n.handle); err != nil {
+	if err := r.HandleBatch(HandlerName, event.Routed, "", n.handle); err != nil {
 		return err
 	}
-	return r.Handle(RemovalHandlerName, event.Removed, "", n.handleRemoval)
+	return r.HandleBatch(RemovalHandlerName, event.Removed, "", n.handleRemovals)
 }
 
-func (n *Notifier) handleRemoval(m *message.Message) ([]*message.Message, error) {
+// handleRemovals marks each removed item and cancels its messages not yet sent. Removals are few:
+// each is its own transaction.
+func (n *Notifier) handleRemovals(ctx context.Context, msgs []*message.Message) ([]bus.Result, error) {
+	results := make([]bus.Result, len(msgs))
+	for i, m := range msgs {
+		results[i].Err = n.removed(ctx, m)
+	}
+	return results, nil
+}
+
+func (n *Notifier) removed(ctx context.Context, m *message.Message) error {
 	var p event.RemovedPayload
 	env, err := event.Decode(m.Payload, event.Removed, event.RemovedVersion, &p)
 	if err != nil {
-		return nil, bus.Permanent(err)
+		return bus.Permanent(err)
 	}
-	cancelled, err := n.store.Removed(m.Context(), env.Organisation, p.ItemID, p.RemovedAt)
+	cancelled, err := n.store.Removed(ctx, env.Organisation, p.ItemID, p.RemovedAt)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	n.log.Info().Str("item_id", p.ItemID.String()).Str("correlation_id", env.CorrelationID).
 		Int64("messages_cancelled", cancelled).Msg("item removed by its author")
-	return nil, nil
+	return nil
 }
 
-func (n *Notifier) handle(m *message.Message) ([]*message.Message, error) {
+// handle plans the actions of every decision of a batch and stores them in one transaction.
+func (n *Notifier) handle(ctx context.Context, msgs []*message.Message) ([]bus.Result, error) {
+	results := make([]bus.Result, len(msgs))
+	batch := make([]postgres.Planned, 0, len(msgs))
+	correlation := make([]string, 0, len(msgs))
+	for i, m := range msgs {
+		p, corr, err := n.plan(m)
+		if err != nil {
+			results[i].Err = err
+			continue
+		}
+		batch = append(batch, p)
+		correlation = append(correlation, corr)
+	}
+	if err := n.store.SaveBatch(ctx, batch); err != nil {
+		return nil, err
+	}
+	for i, p := range batch {
+		pl := p.Plan
+		n.log.Info().Str("item_id", p.Item.ID.String()).Str("correlation_id", correlation[i]).
+			Int("inbox_entries", len(pl.Inbox)).Int("patient_messages", len(pl.Messages)).
+			Bool("complaint_case", pl.Case != nil).Bool("moderation", pl.Moderation != nil).Msg("actions stored")
+	}
+	return results, nil
+}
+
+// plan reads one decision and makes the plan of what it causes.
+func (n *Notifier) plan(m *message.Message) (postgres.Planned, string, error) {
 	var p event.RoutedPayload
 	env, err := event.Decode(m.Payload, event.Routed, event.RoutedVersion, &p)
 	if err != nil {
-		return nil, bus.Permanent(err)
+		return postgres.Planned{}, "", bus.Permanent(err)
 	}
 	if err := p.Decision.Validate(); err != nil {
-		return nil, bus.Permanent(fmt.Errorf("item %s: %w", p.Item.ID, err))
+		return postgres.Planned{}, "", bus.Permanent(fmt.Errorf("item %s: %w", p.Item.ID, err))
 	}
 	pol, err := n.policies.ForItem(p.Item.Organisation, p.Item.Practice)
 	if err != nil {
-		return nil, bus.Permanent(fmt.Errorf("item %s: %w", p.Item.ID, err))
+		return postgres.Planned{}, "", bus.Permanent(fmt.Errorf("item %s: %w", p.Item.ID, err))
 	}
 	// The working-day clock starts when the item was received, not when this delivery happened.
 	pl, err := plan.Make(pol, p.Item, p.Decision, receivedAt(p.Item.WrittenAt, env.OccurredAt), n.calendar)
 	if err != nil {
-		return nil, err
+		return postgres.Planned{}, "", err
 	}
-	if err := n.store.Save(m.Context(), p.Item, pl); err != nil {
-		return nil, err
-	}
-	n.log.Info().Str("item_id", p.Item.ID.String()).Str("correlation_id", env.CorrelationID).
-		Int("inbox_entries", len(pl.Inbox)).Int("patient_messages", len(pl.Messages)).
-		Bool("complaint_case", pl.Case != nil).Bool("moderation", pl.Moderation != nil).Msg("actions stored")
-	return nil, nil
+	return postgres.Planned{Item: p.Item, Plan: pl}, env.CorrelationID, nil
 }
 
 // receivedAt is when the practice had the item: when it was written, unless that claims to be

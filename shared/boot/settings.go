@@ -60,6 +60,7 @@ func Read(env *config.Env, service, defaultHTTP, defaultNATS string) Settings {
 		Topology:           event.Topology{Prefix: env.String("NATS_PREFIX", "")},
 		Bus: bus.Settings{
 			Concurrency:     env.Int("BUS_CONCURRENCY", d.Concurrency, 1),
+			BatchSize:       env.Int("BUS_BATCH_SIZE", d.BatchSize, 1),
 			AckWait:         env.Duration("BUS_ACK_WAIT", d.AckWait),
 			Attempts:        env.Int("BUS_ATTEMPTS", d.Attempts, 1),
 			RetryInterval:   env.Duration("BUS_RETRY_INTERVAL", d.RetryInterval),

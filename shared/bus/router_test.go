@@ -29,7 +29,7 @@ func startRouter(t *testing.T, n bustest.NATS, h message.HandlerFunc) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := r.Handle("test.handler", "feedback.received", "", h); err != nil {
+	if err := r.HandleBatch("test.handler", "feedback.received", "", oneByOne(h)); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -46,6 +46,17 @@ func startRouter(t *testing.T, n bustest.NATS, h message.HandlerFunc) {
 	case <-r.Running():
 	case <-time.After(10 * time.Second):
 		t.Fatal("router did not start")
+	}
+}
+
+// oneByOne is a batch handler that handles each message of a batch on its own.
+func oneByOne(h message.HandlerFunc) bus.BatchHandler {
+	return func(_ context.Context, msgs []*message.Message) ([]bus.Result, error) {
+		results := make([]bus.Result, len(msgs))
+		for i, m := range msgs {
+			results[i].Publish, results[i].Err = h(m)
+		}
+		return results, nil
 	}
 }
 
@@ -158,8 +169,8 @@ func TestUnavailableDependencyWaitsForRedeliveryInsteadOfDeadLetter(t *testing.T
 	down.Store(true)
 	var calls, done atomic.Int32
 	startRouter(t, n, func(m *message.Message) ([]*message.Message, error) {
-		if calls.Add(1) > 6 {
-			down.Store(false) // the database comes back after two deliveries of three attempts
+		if calls.Add(1) > 2 {
+			down.Store(false) // the database comes back after two deliveries, each waiting for the next
 		}
 		if down.Load() {
 			return nil, fmt.Errorf("store item: %w", errDatabaseDown)
@@ -181,15 +192,15 @@ func TestCorrelationIDTravelsToPublishedMessages(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := make(chan string, 1)
-	if err := r.Handle("first", "feedback.received", "feedback.routed", func(m *message.Message) ([]*message.Message, error) {
+	if err := r.HandleBatch("first", "feedback.received", "feedback.routed", oneByOne(func(m *message.Message) ([]*message.Message, error) {
 		return []*message.Message{message.NewMessage(uuid.NewString(), []byte("out"))}, nil
-	}); err != nil {
+	})); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.Handle("second", "feedback.routed", "", func(m *message.Message) ([]*message.Message, error) {
+	if err := r.HandleBatch("second", "feedback.routed", "", oneByOne(func(m *message.Message) ([]*message.Message, error) {
 		got <- m.Metadata.Get("correlation_id")
 		return nil, nil
-	}); err != nil {
+	})); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -216,10 +227,10 @@ func TestAMessageJetStreamGivesUpOnIsDeadLettered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := r.Handle("test.handler", "feedback.received", "", func(m *message.Message) ([]*message.Message, error) {
+	if err := r.HandleBatch("test.handler", "feedback.received", "", oneByOne(func(m *message.Message) ([]*message.Message, error) {
 		calls.Add(1)
 		return nil, errDatabaseDown // never poison, so only JetStream's delivery limit ends it
-	}); err != nil {
+	})); err != nil {
 		t.Fatal(err)
 	}
 	nc, err := n.Connect("advisories")

@@ -3,8 +3,13 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
+	"time"
 
+	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
@@ -12,7 +17,7 @@ import (
 	"github.com/signpost/signpost/shared/store"
 )
 
-// Decisions stores an item with its decision.
+// Decisions stores items with their decisions.
 type Decisions struct {
 	db *sqlx.DB
 }
@@ -20,52 +25,171 @@ type Decisions struct {
 // NewDecisions returns a store over db.
 func NewDecisions(db *sqlx.DB) *Decisions { return &Decisions{db: db} }
 
-// Save stores the item revision and its decision once, keyed on the source's own ids and the
-// revision, and returns the decision that is stored: on a redelivery that is the first decision,
-// so what is published next is the same every time. The item row shows the newest revision.
+// Decided is one item revision with the decision taken on it.
+type Decided struct {
+	Item          feedback.Item
+	CorrelationID string
+	Decision      feedback.Decision
+}
+
+// Save stores one item revision with its decision; see SaveBatch.
 func (s *Decisions) Save(ctx context.Context, it feedback.Item, correlationID string, d feedback.Decision) (feedback.Decision, error) {
-	var stored feedback.Decision
-	err := store.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+	stored, err := s.SaveBatch(ctx, []Decided{{Item: it, CorrelationID: correlationID, Decision: d}})
+	if err != nil {
+		return feedback.Decision{}, err
+	}
+	return stored[0], nil
+}
+
+// SaveBatch stores the item revisions and their decisions in one transaction, three statements
+// whatever the batch's size. Each revision and decision is stored once, keyed on the source's own
+// ids and the revision; the item row shows its newest revision. It returns, in order, the
+// decisions that are stored: on a redelivery that is the first decision taken, so what is
+// published next is the same every time.
+func (s *Decisions) SaveBatch(ctx context.Context, batch []Decided) ([]feedback.Decision, error) {
+	if len(batch) == 0 {
+		return nil, nil
+	}
+	items, decisions, keys, err := rows(batch)
+	if err != nil {
+		return nil, err
+	}
+	stored := map[revisionKey]feedback.Decision{}
+	err = store.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO items (id, organisation, practice, channel, source_id, author, email, body, rating, revision, written_at,
 			                   first_written_at, correlation_id)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12)
+			SELECT id, organisation, practice, channel, source_id, author, email, body, rating, revision, written_at,
+			       written_at, correlation_id
+			FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, organisation text, practice text, channel text, source_id text,
+			     author text, email text, body text, rating text, revision text, written_at timestamptz, correlation_id text)
 			ON CONFLICT (organisation, channel, source_id) DO UPDATE
 			SET body = EXCLUDED.body, rating = EXCLUDED.rating, revision = EXCLUDED.revision, written_at = EXCLUDED.written_at
-			WHERE items.written_at < EXCLUDED.written_at`,
-			it.ID, it.Organisation, it.Practice, it.Channel, it.SourceID, it.Author, it.Email, it.Text, it.Rating,
-			it.Revision, it.WrittenAt, correlationID); err != nil {
-			return fmt.Errorf("store item %s: %w", it.ID, err)
+			WHERE items.written_at < EXCLUDED.written_at`, items); err != nil {
+			return fmt.Errorf("store %d items: %w", len(batch), err)
 		}
 		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO decisions (item_id, revision, organisation, route, flags, confidence, needs_review, reasons, model_version)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-			ON CONFLICT (item_id, revision) DO NOTHING`,
-			it.ID, it.Revision, it.Organisation, d.Route, flagArray(d.Flags), d.Confidence, d.NeedsReview, pq.Array(d.Reasons),
-			d.ModelVersion); err != nil {
-			return fmt.Errorf("store decision for item %s: %w", it.ID, err)
+			SELECT item_id, revision, organisation, route, flags, confidence, needs_review, reasons, model_version
+			FROM jsonb_to_recordset($1::jsonb) AS x(item_id uuid, revision text, organisation text, route text, flags text[],
+			     confidence double precision, needs_review boolean, reasons text[], model_version text)
+			ON CONFLICT (item_id, revision) DO NOTHING`, decisions); err != nil {
+			return fmt.Errorf("store %d decisions: %w", len(batch), err)
 		}
-		row := tx.QueryRowxContext(ctx, `
-			SELECT route, flags, confidence, needs_review, reasons, model_version FROM decisions
-			WHERE item_id = $1 AND revision = $2`, it.ID, it.Revision)
-		var flags, reasons pq.StringArray
-		if err := row.Scan(&stored.Route, &flags, &stored.Confidence, &stored.NeedsReview, &reasons, &stored.ModelVersion); err != nil {
-			return fmt.Errorf("read decision for item %s: %w", it.ID, err)
+		rs, err := tx.QueryxContext(ctx, `
+			SELECT d.item_id, d.revision, d.route, d.flags, d.confidence, d.needs_review, d.reasons, d.model_version
+			FROM decisions d JOIN jsonb_to_recordset($1::jsonb) AS k(item_id uuid, revision text) USING (item_id, revision)`, keys)
+		if err != nil {
+			return fmt.Errorf("read %d decisions: %w", len(batch), err)
 		}
-		stored.Flags = make([]feedback.Flag, len(flags))
-		for i, f := range flags {
-			stored.Flags[i] = feedback.Flag(f)
+		defer rs.Close()
+		for rs.Next() {
+			var k revisionKey
+			var d feedback.Decision
+			var flags, reasons pq.StringArray
+			if err := rs.Scan(&k.ItemID, &k.Revision, &d.Route, &flags, &d.Confidence, &d.NeedsReview, &reasons, &d.ModelVersion); err != nil {
+				return fmt.Errorf("read decision: %w", err)
+			}
+			d.Flags = make([]feedback.Flag, len(flags))
+			for i, f := range flags {
+				d.Flags[i] = feedback.Flag(f)
+			}
+			d.Reasons = []string(reasons)
+			stored[k] = d
 		}
-		stored.Reasons = []string(reasons)
-		return nil
+		return rs.Err()
 	})
-	return stored, err
+	if err != nil {
+		return nil, err
+	}
+	out := make([]feedback.Decision, len(batch))
+	for i, b := range batch {
+		d, ok := stored[revisionKey{b.Item.ID, b.Item.Revision}]
+		if !ok {
+			return nil, fmt.Errorf("decision for item %s was not stored", b.Item.ID)
+		}
+		out[i] = d
+	}
+	return out, nil
 }
 
-func flagArray(flags []feedback.Flag) any {
-	s := make([]string, len(flags))
-	for i, f := range flags {
-		s[i] = string(f)
+type revisionKey struct {
+	ItemID   uuid.UUID `json:"item_id"`
+	Revision string    `json:"revision"`
+}
+
+type itemRow struct {
+	ID            uuid.UUID `json:"id"`
+	Organisation  string    `json:"organisation"`
+	Practice      string    `json:"practice"`
+	Channel       string    `json:"channel"`
+	SourceID      string    `json:"source_id"`
+	Author        string    `json:"author"`
+	Email         string    `json:"email"`
+	Body          string    `json:"body"`
+	Rating        string    `json:"rating"`
+	Revision      string    `json:"revision"`
+	WrittenAt     time.Time `json:"written_at"`
+	CorrelationID string    `json:"correlation_id"`
+}
+
+type decisionRow struct {
+	revisionKey
+	Organisation string   `json:"organisation"`
+	Route        string   `json:"route"`
+	Flags        []string `json:"flags"`
+	Confidence   float64  `json:"confidence"`
+	NeedsReview  bool     `json:"needs_review"`
+	Reasons      []string `json:"reasons"`
+	ModelVersion string   `json:"model_version"`
+}
+
+// rows encodes a batch as the three JSON arrays its statements read. Only the newest revision of
+// an item goes into the items statement (one statement may not update a row twice), and rows are
+// in key order so that concurrent batches lock rows in the same order.
+func rows(batch []Decided) (items, decisions, keys []byte, err error) {
+	newest := map[string]itemRow{}
+	var ds []decisionRow
+	var ks []revisionKey
+	for _, b := range batch {
+		it := b.Item
+		k := it.Organisation + "\x00" + string(it.Channel) + "\x00" + it.SourceID
+		if prev, ok := newest[k]; !ok || prev.WrittenAt.Before(it.WrittenAt) {
+			newest[k] = itemRow{ID: it.ID, Organisation: it.Organisation, Practice: it.Practice, Channel: string(it.Channel),
+				SourceID: it.SourceID, Author: it.Author, Email: it.Email, Body: it.Text, Rating: it.Rating, Revision: it.Revision,
+				WrittenAt: it.WrittenAt, CorrelationID: b.CorrelationID}
+		}
+		d := b.Decision
+		flags := make([]string, len(d.Flags))
+		for i, f := range d.Flags {
+			flags[i] = string(f)
+		}
+		key := revisionKey{it.ID, it.Revision}
+		ds = append(ds, decisionRow{revisionKey: key, Organisation: it.Organisation, Route: string(d.Route), Flags: flags,
+			Confidence: d.Confidence, NeedsReview: d.NeedsReview, Reasons: nonNil(d.Reasons), ModelVersion: d.ModelVersion})
+		ks = append(ks, key)
 	}
-	return pq.Array(s)
+	is := make([]itemRow, 0, len(newest))
+	for _, r := range newest {
+		is = append(is, r)
+	}
+	slices.SortFunc(is, func(a, b itemRow) int { return strings.Compare(a.ID.String(), b.ID.String()) })
+	slices.SortFunc(ds, func(a, b decisionRow) int {
+		return strings.Compare(a.ItemID.String()+a.Revision, b.ItemID.String()+b.Revision)
+	})
+	if items, err = json.Marshal(is); err != nil {
+		return nil, nil, nil, err
+	}
+	if decisions, err = json.Marshal(ds); err != nil {
+		return nil, nil, nil, err
+	}
+	keys, err = json.Marshal(ks)
+	return items, decisions, keys, err
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
