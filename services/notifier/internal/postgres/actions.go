@@ -9,7 +9,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 
 	"github.com/signpost/signpost/services/notifier/internal/plan"
 	"github.com/signpost/signpost/shared/feedback"
@@ -67,14 +66,16 @@ type Planned struct {
 	Plan plan.Plan
 }
 
-// SaveBatch stores the plans of several items in one transaction (see Save).
+// SaveBatch stores the plans of several items in one transaction (see Save), five statements
+// whatever the batch's size. An item with two revisions in one batch is stored revision after
+// revision, in the batch's order.
 func (s *Actions) SaveBatch(ctx context.Context, batch []Planned) error {
 	if len(batch) == 0 {
 		return nil
 	}
 	return store.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		for _, p := range batch {
-			if err := save(ctx, tx, p.Item, p.Plan); err != nil {
+		for _, round := range rounds(batch) {
+			if err := saveRound(ctx, tx, round); err != nil {
 				return err
 			}
 		}
@@ -82,69 +83,80 @@ func (s *Actions) SaveBatch(ctx context.Context, batch []Planned) error {
 	})
 }
 
-// save stores one item's plan within tx.
-func save(ctx context.Context, tx *sqlx.Tx, it feedback.Item, pl plan.Plan) error {
-	id := it.ID.String()
-	for _, e := range pl.Inbox {
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO inbox_entries (id, item_id, organisation, practice, kind, priority, suggested_reply)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (item_id, kind) DO NOTHING`,
-			feedback.DeriveID("inbox", id, string(e.Kind)), it.ID, it.Organisation, it.Practice, e.Kind, e.Priority,
-			e.SuggestedReply); err != nil {
-			return fmt.Errorf("store inbox entry for item %s: %w", id, err)
+// rounds splits a batch so that no item is twice in one round, keeping each item's order.
+func rounds(batch []Planned) [][]Planned {
+	var out [][]Planned
+	seen := map[uuid.UUID]int{} // the round after the last that holds the item
+	for _, p := range batch {
+		r := seen[p.Item.ID]
+		if r == len(out) {
+			out = append(out, nil)
 		}
+		out[r] = append(out[r], p)
+		seen[p.Item.ID] = r + 1
 	}
-	for _, m := range pl.Messages {
+	return out
+}
+
+// saveRound stores plans of distinct items.
+func saveRound(ctx context.Context, tx *sqlx.Tx, round []Planned) error {
+	r, err := encodeRound(round)
+	if err != nil {
+		return err
+	}
+	statements := []struct {
+		what, sql string
+		rows      []byte
+		more      []any
+	}{
+		{"inbox entries", `
+			INSERT INTO inbox_entries (id, item_id, organisation, practice, kind, priority, suggested_reply)
+			SELECT id, item_id, organisation, practice, kind, priority, suggested_reply
+			FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, item_id uuid, organisation text, practice text, kind text,
+			     priority text, suggested_reply text)
+			ON CONFLICT (item_id, kind) DO NOTHING`, r.inbox, nil},
 		// A message is stored cancelled when the author already removed the item, or when this
 		// revision is no longer the item's newest. The newest revision decides a message not yet
-		// sent: it may hold it (the edit needs review), release it, or bring back one cancelled
-		// as superseded (never sent). A message already sending or sent is never touched.
-		if _, err := tx.ExecContext(ctx, `
+		// sent: it may hold it (the edit needs review), release it, or bring back one cancelled as
+		// superseded (never sent). A message already sending or sent is never touched.
+		{"messages", `
 			INSERT INTO outbox (id, item_id, organisation, medium, recipient, purpose, body, state, state_reason)
-			SELECT $1, $2, $3, $4, $5, $6, $7,
-			       CASE WHEN r.item_id IS NOT NULL OR i.revision <> $10 THEN 'cancelled' ELSE $8 END,
-			       CASE WHEN r.item_id IS NOT NULL THEN $9 WHEN i.revision <> $10 THEN $11 ELSE '' END
-			FROM items i LEFT JOIN item_removals r ON r.item_id = i.id
-			WHERE i.id = $2
+			SELECT x.id, x.item_id, x.organisation, x.medium, x.recipient, x.purpose, x.body,
+			       CASE WHEN r.item_id IS NOT NULL OR i.revision <> x.revision THEN 'cancelled' ELSE x.state END,
+			       CASE WHEN r.item_id IS NOT NULL THEN $2 WHEN i.revision <> x.revision THEN $3 ELSE '' END
+			FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, item_id uuid, organisation text, medium text, recipient text,
+			     purpose text, body text, state text, revision text)
+			JOIN items i ON i.id = x.item_id LEFT JOIN item_removals r ON r.item_id = i.id
 			ON CONFLICT (item_id, medium) DO UPDATE
 			SET state = EXCLUDED.state, state_reason = EXCLUDED.state_reason, body = EXCLUDED.body, updated_at = now()
 			WHERE EXCLUDED.state <> 'cancelled'
-			  AND (outbox.state = 'cancelled' AND outbox.state_reason = $11 OR outbox.state IN ('held', 'pending'))`,
-			feedback.DeriveID("outbox", id, string(m.Medium)), it.ID, it.Organisation, m.Medium, m.Recipient, m.Purpose,
-			m.Body, m.State, reasonRemoved, it.Revision, reasonEdited); err != nil {
-			return fmt.Errorf("store message for item %s: %w", id, err)
-		}
-	}
-	if it.Revision != "" && len(pl.Messages) == 0 {
+			  AND (outbox.state = 'cancelled' AND outbox.state_reason = $3 OR outbox.state IN ('held', 'pending'))`, r.messages, []any{reasonRemoved, reasonEdited}},
 		// The author edited the post and its newest revision asks nothing of them any more (no
 		// longer a complaint, or now a safeguarding concern): cancel what was not yet sent.
-		if _, err := tx.ExecContext(ctx, `
-			UPDATE outbox o SET state = 'cancelled', state_reason = $3, updated_at = now()
-			FROM items i
-			WHERE o.item_id = $1 AND i.id = o.item_id AND i.revision = $2 AND o.state IN ('held', 'pending')`,
-			it.ID, it.Revision, reasonEdited); err != nil {
-			return fmt.Errorf("cancel messages of edited item %s: %w", id, err)
-		}
-	}
-	if c := pl.Case; c != nil {
-		if _, err := tx.ExecContext(ctx, `
+		{"cancellations of edited items", `
+			UPDATE outbox o SET state = 'cancelled', state_reason = $2, updated_at = now()
+			FROM items i, jsonb_to_recordset($1::jsonb) AS x(item_id uuid, revision text)
+			WHERE o.item_id = x.item_id AND i.id = o.item_id AND i.revision = x.revision AND o.state IN ('held', 'pending')`,
+			r.edited, []any{reasonEdited}},
+		{"complaint cases", `
 			INSERT INTO complaint_cases (id, item_id, organisation, practice, received_on, acknowledge_by)
-			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (item_id) DO NOTHING`,
-			feedback.DeriveID("case", id), it.ID, it.Organisation, it.Practice, c.ReceivedOn.Format("2006-01-02"),
-			c.AcknowledgeBy.Format("2006-01-02")); err != nil {
-			return fmt.Errorf("store complaint case for item %s: %w", id, err)
-		}
-	}
-	if m := pl.Moderation; m != nil {
-		flags := make([]string, len(m.Flags))
-		for i, f := range m.Flags {
-			flags[i] = string(f)
-		}
-		if _, err := tx.ExecContext(ctx, `
+			SELECT id, item_id, organisation, practice, received_on, acknowledge_by
+			FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, item_id uuid, organisation text, practice text, received_on date,
+			     acknowledge_by date)
+			ON CONFLICT (item_id) DO NOTHING`, r.cases, nil},
+		{"moderation requests", `
 			INSERT INTO moderation_requests (id, item_id, organisation, flags, hide, legal_review)
-			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (item_id) DO NOTHING`,
-			feedback.DeriveID("moderation", id), it.ID, it.Organisation, pq.Array(flags), m.Hide, m.LegalReview); err != nil {
-			return fmt.Errorf("store moderation request for item %s: %w", id, err)
+			SELECT id, item_id, organisation, flags, hide, legal_review
+			FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, item_id uuid, organisation text, flags text[], hide boolean,
+			     legal_review boolean)
+			ON CONFLICT (item_id) DO NOTHING`, r.moderation, nil},
+	}
+	for _, st := range statements {
+		if st.rows == nil {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, st.sql, append([]any{st.rows}, st.more...)...); err != nil {
+			return fmt.Errorf("store %s of %d items: %w", st.what, len(round), err)
 		}
 	}
 	return nil

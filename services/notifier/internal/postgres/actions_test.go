@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -126,5 +127,54 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A batch may hold two revisions of one item: it ends as if each had been stored on its own, in
+// the batch's order.
+func TestABatchEndsAsIfEachPlanWereStoredOneByOne(t *testing.T) {
+	revised := func(rev string) feedback.Item { return item(rev) }
+	other := feedback.Item{ID: feedback.ItemID("org", feedback.FacebookComment, "c2"), Organisation: "org", Practice: "p",
+		Channel: feedback.FacebookComment, SourceID: "c2", Text: "t", WrittenAt: time.Now()}
+	for _, c := range []struct {
+		name   string
+		newest string
+		batch  []postgres.Planned
+	}{
+		{"complaint then praise", "r2", []postgres.Planned{{Item: revised("r1"), Plan: complaint}, {Item: other, Plan: complaint}, {Item: revised("r2"), Plan: praise}}},
+		{"praise then complaint", "r2", []postgres.Planned{{Item: revised("r1"), Plan: praise}, {Item: revised("r2"), Plan: complaint}, {Item: other, Plan: held}}},
+		{"held then complaint", "r2", []postgres.Planned{{Item: revised("r2"), Plan: held}, {Item: revised("r1"), Plan: complaint}}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			outcome := func(oneByOne bool) []string {
+				db, _ := storetest.New(t)
+				classified(t, db, c.newest)
+				if _, err := db.Exec(`INSERT INTO items (id, organisation, practice, channel, source_id, body, written_at, first_written_at)
+					VALUES ($1, 'org', 'p', 'facebook_comment', 'c2', 't', now(), now())`, other.ID); err != nil {
+					t.Fatal(err)
+				}
+				a := postgres.NewActions(db)
+				if oneByOne {
+					for _, p := range c.batch {
+						if err := a.Save(ctx, p.Item, p.Plan); err != nil {
+							t.Fatal(err)
+						}
+					}
+				} else if err := a.SaveBatch(ctx, c.batch); err != nil {
+					t.Fatal(err)
+				}
+				var rows []string
+				if err := db.Select(&rows, `
+					SELECT item_id || ' outbox ' || state || ' ' || state_reason FROM outbox
+					UNION ALL SELECT item_id || ' inbox ' || kind FROM inbox_entries ORDER BY 1`); err != nil {
+					t.Fatal(err)
+				}
+				return rows
+			}
+			one, batch := outcome(true), outcome(false)
+			if strings.Join(one, "\n") != strings.Join(batch, "\n") {
+				t.Errorf("one by one:\n%s\nas a batch:\n%s", strings.Join(one, "\n"), strings.Join(batch, "\n"))
+			}
+		})
 	}
 }

@@ -1,0 +1,111 @@
+package postgres
+
+import (
+	"encoding/json"
+
+	"github.com/google/uuid"
+
+	"github.com/signpost/signpost/shared/feedback"
+)
+
+// round is one round of plans encoded as the JSON arrays its statements read; nil where a round
+// has nothing for a statement.
+type round struct {
+	inbox, messages, edited, cases, moderation []byte
+}
+
+type inboxRow struct {
+	ID             uuid.UUID `json:"id"`
+	ItemID         uuid.UUID `json:"item_id"`
+	Organisation   string    `json:"organisation"`
+	Practice       string    `json:"practice"`
+	Kind           string    `json:"kind"`
+	Priority       string    `json:"priority"`
+	SuggestedReply string    `json:"suggested_reply"`
+}
+
+type messageRow struct {
+	ID           uuid.UUID `json:"id"`
+	ItemID       uuid.UUID `json:"item_id"`
+	Organisation string    `json:"organisation"`
+	Medium       string    `json:"medium"`
+	Recipient    string    `json:"recipient"`
+	Purpose      string    `json:"purpose"`
+	Body         string    `json:"body"`
+	State        string    `json:"state"`
+	Revision     string    `json:"revision"`
+}
+
+type editedRow struct {
+	ItemID   uuid.UUID `json:"item_id"`
+	Revision string    `json:"revision"`
+}
+
+type caseRow struct {
+	ID            uuid.UUID `json:"id"`
+	ItemID        uuid.UUID `json:"item_id"`
+	Organisation  string    `json:"organisation"`
+	Practice      string    `json:"practice"`
+	ReceivedOn    string    `json:"received_on"`
+	AcknowledgeBy string    `json:"acknowledge_by"`
+}
+
+type moderationRow struct {
+	ID           uuid.UUID `json:"id"`
+	ItemID       uuid.UUID `json:"item_id"`
+	Organisation string    `json:"organisation"`
+	Flags        []string  `json:"flags"`
+	Hide         bool      `json:"hide"`
+	LegalReview  bool      `json:"legal_review"`
+}
+
+// encodeRound turns plans into rows, each keyed as Save promises: on the item and what it is.
+func encodeRound(plans []Planned) (round, error) {
+	var inbox []inboxRow
+	var messages []messageRow
+	var edited []editedRow
+	var cases []caseRow
+	var moderation []moderationRow
+	for _, p := range plans {
+		it, pl := p.Item, p.Plan
+		id := it.ID.String()
+		for _, e := range pl.Inbox {
+			inbox = append(inbox, inboxRow{ID: feedback.DeriveID("inbox", id, string(e.Kind)), ItemID: it.ID,
+				Organisation: it.Organisation, Practice: it.Practice, Kind: string(e.Kind), Priority: string(e.Priority),
+				SuggestedReply: e.SuggestedReply})
+		}
+		for _, m := range pl.Messages {
+			messages = append(messages, messageRow{ID: feedback.DeriveID("outbox", id, string(m.Medium)), ItemID: it.ID,
+				Organisation: it.Organisation, Medium: string(m.Medium), Recipient: m.Recipient, Purpose: string(m.Purpose),
+				Body: m.Body, State: string(m.State), Revision: it.Revision})
+		}
+		if it.Revision != "" && len(pl.Messages) == 0 {
+			edited = append(edited, editedRow{ItemID: it.ID, Revision: it.Revision})
+		}
+		if c := pl.Case; c != nil {
+			cases = append(cases, caseRow{ID: feedback.DeriveID("case", id), ItemID: it.ID, Organisation: it.Organisation,
+				Practice: it.Practice, ReceivedOn: c.ReceivedOn.Format("2006-01-02"), AcknowledgeBy: c.AcknowledgeBy.Format("2006-01-02")})
+		}
+		if m := pl.Moderation; m != nil {
+			flags := make([]string, len(m.Flags))
+			for i, f := range m.Flags {
+				flags[i] = string(f)
+			}
+			moderation = append(moderation, moderationRow{ID: feedback.DeriveID("moderation", id), ItemID: it.ID,
+				Organisation: it.Organisation, Flags: flags, Hide: m.Hide, LegalReview: m.LegalReview})
+		}
+	}
+	var r round
+	var err error
+	for _, e := range []struct {
+		to   *[]byte
+		rows any
+		n    int
+	}{{&r.inbox, inbox, len(inbox)}, {&r.messages, messages, len(messages)}, {&r.edited, edited, len(edited)},
+		{&r.cases, cases, len(cases)}, {&r.moderation, moderation, len(moderation)}} {
+		if e.n > 0 && err == nil {
+			*e.to, err = json.Marshal(e.rows)
+		}
+	}
+	return r, err
+}
