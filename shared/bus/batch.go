@@ -231,7 +231,7 @@ func (b *batchConsumer) run(ds []*delivery) (retry []*delivery) {
 		}
 		out = append(out, res.Publish...)
 	}
-	if err := b.publish(out); err != nil {
+	if err := publishAll(b.js, b.to, out); err != nil {
 		b.r.logger.Error("publish a batch's events; its messages wait for redelivery", err, nil)
 		b.wait(done)
 		return retry
@@ -283,36 +283,6 @@ func (b *batchConsumer) call(msgs []*message.Message) (results []Result, err err
 		return nil, Permanent(fmt.Errorf("handler %s answered %d results for %d messages", b.name, len(results), len(msgs)))
 	}
 	return results, err
-}
-
-// publish sends the events and waits until JetStream has stored every one.
-func (b *batchConsumer) publish(msgs []*message.Message) error {
-	if len(msgs) == 0 {
-		return nil
-	}
-	futures := make([]jetstream.PubAckFuture, 0, len(msgs))
-	for _, m := range msgs {
-		nm, err := marshal(b.to, m)
-		if err != nil {
-			return err
-		}
-		f, err := b.js.PublishMsgAsync(nm)
-		if err != nil {
-			return err
-		}
-		futures = append(futures, f)
-	}
-	timeout := time.After(b.r.settings.AckWait)
-	for _, f := range futures {
-		select {
-		case <-f.Ok():
-		case err := <-f.Err():
-			return err
-		case <-timeout:
-			return errors.New("JetStream did not acknowledge the batch's events in time")
-		}
-	}
-	return nil
 }
 
 // wait leaves messages for redelivery after the redelivery delay: a dependency is down.
