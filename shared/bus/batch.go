@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
 	"github.com/nats-io/nats.go"
@@ -179,7 +180,8 @@ func (b *batchConsumer) process(raw []jetstream.Msg) {
 	for _, m := range raw {
 		wm, err := unmarshal(m)
 		if err != nil {
-			b.deadLetter(&delivery{raw: m, msg: message.NewMessage("", m.Data())}, fmt.Errorf("not a message of ours: %w", err))
+			b.deadLetter(&delivery{raw: m, msg: message.NewMessage(watermill.NewUUID(), m.Data()), attempts: 1},
+				fmt.Errorf("not a message of ours: %w", err))
 			continue
 		}
 		ds = append(ds, &delivery{raw: m, msg: wm})
@@ -191,7 +193,7 @@ func (b *batchConsumer) process(raw []jetstream.Msg) {
 	for _, d := range retry {
 		b.alone(d)
 	}
-	took := time.Since(start)
+	took := time.Since(start) // each message is reported with the time its batch took
 	for range raw {
 		b.r.observer.HandlerDone(b.name, took)
 	}
