@@ -16,6 +16,7 @@ import (
 	"github.com/signpost/signpost/services/notifier/internal/workdays"
 	"github.com/signpost/signpost/shared/bus"
 	"github.com/signpost/signpost/shared/event"
+	"github.com/signpost/signpost/shared/feedback"
 	"github.com/signpost/signpost/shared/policy"
 )
 
@@ -121,7 +122,8 @@ func (n *Notifier) plan(m *message.Message) (postgres.Planned, string, error) {
 	if err != nil {
 		return postgres.Planned{}, "", err
 	}
-	return postgres.Planned{Item: p.Item, Plan: pl}, env.CorrelationID, nil
+	return postgres.Planned{Item: p.Item, Plan: pl, DecidedByPerson: p.Decision.ModelVersion == feedback.DecidedByPerson},
+		env.CorrelationID, nil
 }
 
 // receivedAt is when the practice had the item: when it was written, unless that claims to be

@@ -44,6 +44,10 @@ type Decision struct {
 	ModelVersion string   `json:"model_version"`
 }
 
+// DecidedByPerson is the model version of a decision a Practice Manager made (a confirmation or a
+// correction), rather than the classifier.
+const DecidedByPerson = "practice-manager"
+
 // Has reports whether the decision carries the flag.
 func (d Decision) Has(f Flag) bool { return slices.Contains(d.Flags, f) }
 

@@ -16,8 +16,9 @@ import (
 )
 
 const (
-	reasonRemoved = "the author removed the post before the message was sent"
-	reasonEdited  = "the author edited the post and it no longer calls for this message"
+	reasonRemoved   = "the author removed the post before the message was sent"
+	reasonEdited    = "the author edited the post and it no longer calls for this message"
+	reasonCorrected = "a Practice Manager corrected the decision and it no longer calls for this message"
 )
 
 // Removed records that the author removed the item and cancels its messages not yet sent. It may
@@ -64,11 +65,15 @@ func (s *Actions) Save(ctx context.Context, it feedback.Item, pl plan.Plan) erro
 type Planned struct {
 	Item feedback.Item
 	Plan plan.Plan
+	// DecidedByPerson says a Practice Manager made the decision (a correction), not the classifier.
+	DecidedByPerson bool
 }
 
 // SaveBatch stores the plans of several items in one transaction (see Save), five statements
-// whatever the batch's size. An item with two revisions in one batch is stored revision after
-// revision, in the batch's order.
+// whatever the batch's size. Inbox entries, complaint cases and moderation requests are stored
+// only for an item's newest revision (a late redelivery of an older one brings nothing back);
+// messages are stored for every revision, cancelled when superseded. An item with two revisions
+// in one batch is stored revision after revision, in the batch's order.
 func (s *Actions) SaveBatch(ctx context.Context, batch []Planned) error {
 	if len(batch) == 0 {
 		return nil
@@ -111,9 +116,10 @@ func saveRound(ctx context.Context, tx *sqlx.Tx, round []Planned) error {
 	}{
 		{"inbox entries", `
 			INSERT INTO inbox_entries (id, item_id, organisation, practice, kind, priority, suggested_reply)
-			SELECT id, item_id, organisation, practice, kind, priority, suggested_reply
+			SELECT x.id, x.item_id, x.organisation, x.practice, x.kind, x.priority, x.suggested_reply
 			FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, item_id uuid, organisation text, practice text, kind text,
-			     priority text, suggested_reply text)
+			     priority text, suggested_reply text, revision text)
+			JOIN items i ON i.id = x.item_id AND i.revision = x.revision
 			ON CONFLICT (item_id, kind) DO NOTHING`, r.inbox, nil},
 		// A message is stored cancelled when the author already removed the item, or when this
 		// revision is no longer the item's newest. The newest revision decides a message not yet
@@ -131,24 +137,27 @@ func saveRound(ctx context.Context, tx *sqlx.Tx, round []Planned) error {
 			SET state = EXCLUDED.state, state_reason = EXCLUDED.state_reason, body = EXCLUDED.body, updated_at = now()
 			WHERE EXCLUDED.state <> 'cancelled'
 			  AND (outbox.state = 'cancelled' AND outbox.state_reason = $3 OR outbox.state IN ('held', 'pending'))`, r.messages, []any{reasonRemoved, reasonEdited}},
-		// The author edited the post and its newest revision asks nothing of them any more (no
-		// longer a complaint, or now a safeguarding concern): cancel what was not yet sent.
+		// The author edited the post, or a Practice Manager corrected the decision, and the newest
+		// revision asks nothing of them any more (no longer a complaint, or now a safeguarding
+		// concern): cancel what was not yet sent.
 		{"cancellations of edited items", `
-			UPDATE outbox o SET state = 'cancelled', state_reason = $2, updated_at = now()
-			FROM items i, jsonb_to_recordset($1::jsonb) AS x(item_id uuid, revision text)
+			UPDATE outbox o SET state = 'cancelled', state_reason = x.reason, updated_at = now()
+			FROM items i, jsonb_to_recordset($1::jsonb) AS x(item_id uuid, revision text, reason text)
 			WHERE o.item_id = x.item_id AND i.id = o.item_id AND i.revision = x.revision AND o.state IN ('held', 'pending')`,
-			r.edited, []any{reasonEdited}},
+			r.edited, nil},
 		{"complaint cases", `
 			INSERT INTO complaint_cases (id, item_id, organisation, practice, received_on, acknowledge_by)
-			SELECT id, item_id, organisation, practice, received_on, acknowledge_by
+			SELECT x.id, x.item_id, x.organisation, x.practice, x.received_on, x.acknowledge_by
 			FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, item_id uuid, organisation text, practice text, received_on date,
-			     acknowledge_by date)
+			     acknowledge_by date, revision text)
+			JOIN items i ON i.id = x.item_id AND i.revision = x.revision
 			ON CONFLICT (item_id) DO NOTHING`, r.cases, nil},
 		{"moderation requests", `
 			INSERT INTO moderation_requests (id, item_id, organisation, flags, hide, legal_review)
-			SELECT id, item_id, organisation, flags, hide, legal_review
+			SELECT x.id, x.item_id, x.organisation, x.flags, x.hide, x.legal_review
 			FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, item_id uuid, organisation text, flags text[], hide boolean,
-			     legal_review boolean)
+			     legal_review boolean, revision text)
+			JOIN items i ON i.id = x.item_id AND i.revision = x.revision
 			ON CONFLICT (item_id) DO NOTHING`, r.moderation, nil},
 	}
 	for _, st := range statements {

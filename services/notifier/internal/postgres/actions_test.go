@@ -178,3 +178,51 @@ func TestABatchEndsAsIfEachPlanWereStoredOneByOne(t *testing.T) {
 		})
 	}
 }
+
+func TestALateOlderRevisionBringsNoInboxEntryBack(t *testing.T) {
+	db, _ := storetest.New(t)
+	a := postgres.NewActions(db)
+	classified(t, db, "r2") // the item's newest revision is r2
+	if err := a.Save(ctx, item("r2"), praise); err != nil {
+		t.Fatal(err)
+	}
+	withCase := complaint
+	withCase.Case = &plan.ComplaintCaseOpened{ReceivedOn: time.Now(), AcknowledgeBy: time.Now()}
+	if err := a.Save(ctx, item("r1"), withCase); err != nil { // r1's event, redelivered late
+		t.Fatal(err)
+	}
+	var kinds []string
+	if err := db.Select(&kinds, `SELECT kind FROM inbox_entries ORDER BY kind`); err != nil {
+		t.Fatal(err)
+	}
+	var cases int
+	if err := db.Get(&cases, `SELECT count(*) FROM complaint_cases`); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(kinds, ",") != "ignored" || cases != 0 {
+		t.Errorf("inbox %v and %d complaint cases: the older revision brought its actions back", kinds, cases)
+	}
+	if got := state(t, db); got != "cancelled" {
+		t.Errorf("the older revision's message is %s, want cancelled", got)
+	}
+}
+
+func TestACorrectionThatAsksNothingOfThePatientCancelsSayingSo(t *testing.T) {
+	db, _ := storetest.New(t)
+	a := postgres.NewActions(db)
+	classified(t, db, "")
+	if err := a.Save(ctx, item(""), complaint); err != nil {
+		t.Fatal(err)
+	}
+	classified(t, db, "correction-1")
+	if err := a.SaveBatch(ctx, []postgres.Planned{{Item: item("correction-1"), Plan: praise, DecidedByPerson: true}}); err != nil {
+		t.Fatal(err)
+	}
+	var s, reason string
+	if err := db.QueryRow(`SELECT state, state_reason FROM outbox`).Scan(&s, &reason); err != nil {
+		t.Fatal(err)
+	}
+	if s != "cancelled" || !strings.Contains(reason, "Practice Manager corrected") {
+		t.Errorf("message %s (%q), want cancelled because a Practice Manager corrected the decision", s, reason)
+	}
+}

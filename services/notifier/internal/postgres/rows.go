@@ -15,6 +15,7 @@ type round struct {
 }
 
 type inboxRow struct {
+	Revision       string    `json:"revision"`
 	ID             uuid.UUID `json:"id"`
 	ItemID         uuid.UUID `json:"item_id"`
 	Organisation   string    `json:"organisation"`
@@ -39,9 +40,11 @@ type messageRow struct {
 type editedRow struct {
 	ItemID   uuid.UUID `json:"item_id"`
 	Revision string    `json:"revision"`
+	Reason   string    `json:"reason"`
 }
 
 type caseRow struct {
+	Revision      string    `json:"revision"`
 	ID            uuid.UUID `json:"id"`
 	ItemID        uuid.UUID `json:"item_id"`
 	Organisation  string    `json:"organisation"`
@@ -51,6 +54,7 @@ type caseRow struct {
 }
 
 type moderationRow struct {
+	Revision     string    `json:"revision"`
 	ID           uuid.UUID `json:"id"`
 	ItemID       uuid.UUID `json:"item_id"`
 	Organisation string    `json:"organisation"`
@@ -71,7 +75,7 @@ func encodeRound(plans []Planned) (round, error) {
 		id := it.ID.String()
 		for _, e := range pl.Inbox {
 			inbox = append(inbox, inboxRow{ID: feedback.DeriveID("inbox", id, string(e.Kind)), ItemID: it.ID,
-				Organisation: it.Organisation, Practice: it.Practice, Kind: string(e.Kind), Priority: string(e.Priority),
+				Revision: it.Revision, Organisation: it.Organisation, Practice: it.Practice, Kind: string(e.Kind), Priority: string(e.Priority),
 				SuggestedReply: e.SuggestedReply})
 		}
 		for _, m := range pl.Messages {
@@ -80,10 +84,14 @@ func encodeRound(plans []Planned) (round, error) {
 				Body: m.Body, State: string(m.State), Revision: it.Revision})
 		}
 		if it.Revision != "" && len(pl.Messages) == 0 {
-			edited = append(edited, editedRow{ItemID: it.ID, Revision: it.Revision})
+			reason := reasonEdited
+			if p.DecidedByPerson {
+				reason = reasonCorrected
+			}
+			edited = append(edited, editedRow{ItemID: it.ID, Revision: it.Revision, Reason: reason})
 		}
 		if c := pl.Case; c != nil {
-			cases = append(cases, caseRow{ID: feedback.DeriveID("case", id), ItemID: it.ID, Organisation: it.Organisation,
+			cases = append(cases, caseRow{ID: feedback.DeriveID("case", id), ItemID: it.ID, Revision: it.Revision, Organisation: it.Organisation,
 				Practice: it.Practice, ReceivedOn: c.ReceivedOn.Format("2006-01-02"), AcknowledgeBy: c.AcknowledgeBy.Format("2006-01-02")})
 		}
 		if m := pl.Moderation; m != nil {
@@ -91,7 +99,7 @@ func encodeRound(plans []Planned) (round, error) {
 			for i, f := range m.Flags {
 				flags[i] = string(f)
 			}
-			moderation = append(moderation, moderationRow{ID: feedback.DeriveID("moderation", id), ItemID: it.ID,
+			moderation = append(moderation, moderationRow{ID: feedback.DeriveID("moderation", id), ItemID: it.ID, Revision: it.Revision,
 				Organisation: it.Organisation, Flags: flags, Hide: m.Hide, LegalReview: m.LegalReview})
 		}
 	}
