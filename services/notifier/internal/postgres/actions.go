@@ -19,6 +19,9 @@ const (
 	reasonRemoved   = "the author removed the post before the message was sent"
 	reasonEdited    = "the author edited the post and it no longer calls for this message"
 	reasonCorrected = "a Practice Manager corrected the decision and it no longer calls for this message"
+
+	reasonConductEdited    = "the author edited the post and it no longer breaks the code of conduct"
+	reasonConductCorrected = "a Practice Manager corrected the decision: the post does not break the code of conduct"
 )
 
 // Removed records that the author removed the item and cancels its messages not yet sent. It may
@@ -69,7 +72,7 @@ type Planned struct {
 	DecidedByPerson bool
 }
 
-// SaveBatch stores the plans of several items in one transaction (see Save), five statements
+// SaveBatch stores the plans of several items in one transaction (see Save), six statements
 // whatever the batch's size. Inbox entries, complaint cases and moderation requests are stored
 // only for an item's newest revision (a late redelivery of an older one brings nothing back);
 // messages are stored for every revision, cancelled when superseded. An item with two revisions
@@ -159,6 +162,13 @@ func saveRound(ctx context.Context, tx *sqlx.Tx, round []Planned) error {
 			     legal_review boolean, revision text)
 			JOIN items i ON i.id = x.item_id AND i.revision = x.revision
 			ON CONFLICT (item_id) DO NOTHING`, r.moderation, nil},
+		// The newest revision breaks no rule (an edit, or a correction): a request not yet carried
+		// out is withdrawn. A post already hidden stays hidden until a person decides.
+		{"withdrawn moderation requests", `
+			UPDATE moderation_requests m SET state = 'withdrawn', state_reason = x.reason
+			FROM items i, jsonb_to_recordset($1::jsonb) AS x(item_id uuid, revision text, reason text)
+			WHERE m.item_id = x.item_id AND i.id = x.item_id AND i.revision = x.revision AND m.state IN ('pending', 'failed')`,
+			r.unflagged, nil},
 	}
 	for _, st := range statements {
 		if st.rows == nil {

@@ -226,3 +226,25 @@ func TestACorrectionThatAsksNothingOfThePatientCancelsSayingSo(t *testing.T) {
 		t.Errorf("message %s (%q), want cancelled because a Practice Manager corrected the decision", s, reason)
 	}
 }
+
+func TestAnEditThatBreaksNoRuleWithdrawsAModerationRequestNotYetCarriedOut(t *testing.T) {
+	db, _ := storetest.New(t)
+	a := postgres.NewActions(db)
+	classified(t, db, "")
+	abusive := plan.Plan{Inbox: []plan.InboxEntry{{Kind: plan.Moderation, Priority: plan.PriorityNormal}},
+		Moderation: &plan.ModerationRequest{Flags: []feedback.Flag{feedback.Abusive}, Hide: true}}
+	if err := a.Save(ctx, item(""), abusive); err != nil {
+		t.Fatal(err)
+	}
+	classified(t, db, "r2")
+	if err := a.Save(ctx, item("r2"), praise); err != nil {
+		t.Fatal(err)
+	}
+	var s, reason string
+	if err := db.QueryRow(`SELECT state, state_reason FROM moderation_requests`).Scan(&s, &reason); err != nil {
+		t.Fatal(err)
+	}
+	if s != "withdrawn" || !strings.Contains(reason, "edited") {
+		t.Errorf("moderation request %s (%q), want withdrawn because the author edited the post", s, reason)
+	}
+}

@@ -11,7 +11,7 @@ import (
 // round is one round of plans encoded as the JSON arrays its statements read; nil where a round
 // has nothing for a statement.
 type round struct {
-	inbox, messages, edited, cases, moderation []byte
+	inbox, messages, edited, cases, moderation, unflagged []byte
 }
 
 type inboxRow struct {
@@ -70,6 +70,7 @@ func encodeRound(plans []Planned) (round, error) {
 	var edited []editedRow
 	var cases []caseRow
 	var moderation []moderationRow
+	var unflagged []editedRow
 	for _, p := range plans {
 		it, pl := p.Item, p.Plan
 		id := it.ID.String()
@@ -94,6 +95,13 @@ func encodeRound(plans []Planned) (round, error) {
 			cases = append(cases, caseRow{ID: feedback.DeriveID("case", id), ItemID: it.ID, Revision: it.Revision, Organisation: it.Organisation,
 				Practice: it.Practice, ReceivedOn: c.ReceivedOn.Format("2006-01-02"), AcknowledgeBy: c.AcknowledgeBy.Format("2006-01-02")})
 		}
+		if it.Revision != "" && pl.Moderation == nil {
+			reason := reasonConductEdited
+			if p.DecidedByPerson {
+				reason = reasonConductCorrected
+			}
+			unflagged = append(unflagged, editedRow{ItemID: it.ID, Revision: it.Revision, Reason: reason})
+		}
 		if m := pl.Moderation; m != nil {
 			flags := make([]string, len(m.Flags))
 			for i, f := range m.Flags {
@@ -110,7 +118,7 @@ func encodeRound(plans []Planned) (round, error) {
 		rows any
 		n    int
 	}{{&r.inbox, inbox, len(inbox)}, {&r.messages, messages, len(messages)}, {&r.edited, edited, len(edited)},
-		{&r.cases, cases, len(cases)}, {&r.moderation, moderation, len(moderation)}} {
+		{&r.cases, cases, len(cases)}, {&r.moderation, moderation, len(moderation)}, {&r.unflagged, unflagged, len(unflagged)}} {
 		if e.n > 0 && err == nil {
 			*e.to, err = json.Marshal(e.rows)
 		}
