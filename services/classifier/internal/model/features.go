@@ -1,253 +1,9 @@
 package model
 
 import (
-	"cmp"
-	"html"
 	"math"
 	"slices"
-	"strings"
-	"unicode"
-	"unicode/utf8"
 )
-
-// Special tokens that stand in for things whose exact value carries no
-// signal (and, for handles and links, could identify someone).
-const (
-	tokURL   = "<url>"
-	tokEmail = "<email>"
-	tokUser  = "<user>"
-	tokNum   = "<num>"
-)
-
-// token is one normalised word (or special token, or "!"/"?", or a symbol
-// such as an emoji) of a text.
-type token struct {
-	// Text is the normalised form: lowercased, repeated letters squeezed to
-	// two, digits replaced.
-	Text string
-	// Negated is true when the token follows a negation word ("not",
-	// "never", "don't", ...) within the same clause.
-	Negated bool
-	// Word is true for ordinary words, the only tokens that get character
-	// n-grams.
-	Word bool
-}
-
-// negators start a negation scope. Words ending in "n't" do too.
-var negators = map[string]bool{
-	"not": true, "no": true, "never": true, "nothing": true, "nobody": true,
-	"none": true, "nor": true, "neither": true, "nowhere": true, "cannot": true,
-	"without": true, "dont": true, "cant": true, "wont": true, "didnt": true,
-	"doesnt": true, "isnt": true, "wasnt": true, "havent": true, "hasnt": true,
-	"hadnt": true, "couldnt": true, "wouldnt": true, "shouldnt": true,
-	"arent": true, "werent": true, "aint": true,
-}
-
-// negationScope is how many words after a negator are marked as negated.
-// The scope ends sooner at clause punctuation or "but".
-const negationScope = 10
-
-func isNegator(w string) bool {
-	return negators[w] || strings.HasSuffix(w, "n't")
-}
-
-// Normalize returns the normalised tokens of text joined by single spaces,
-// with negated words prefixed by "not_". It is the exact view of the text
-// that the model's word features see, exported for tests and debugging.
-func Normalize(text string) string {
-	toks := tokenize(text)
-	parts := make([]string, len(toks))
-	for i, t := range toks {
-		if t.Negated {
-			parts[i] = "not_" + t.Text
-		} else {
-			parts[i] = t.Text
-		}
-	}
-	return strings.Join(parts, " ")
-}
-
-// tokenize splits text into normalised tokens:
-//   - HTML entities are decoded, text is lowercased, curly quotes are made
-//     straight;
-//   - links become <url>, e-mail addresses <email>, @handles <user>,
-//     numbers <num>
-//     (digits inside words become 0: "10am" -> "0am");
-//   - a '#' before a word is dropped ("#fail" -> "fail");
-//   - a letter repeated three or more times is squeezed to two ("sooo" ->
-//     "soo");
-//   - runs of '!' or '?' become one "!" or "?" token; other symbols
-//     (emoji) are tokens of their own; other punctuation only separates
-//     words and ends a negation scope;
-//   - up to negationScope words after a negation word are marked Negated,
-//     up to the end of the clause (punctuation or "but").
-func tokenize(text string) []token {
-	text = html.UnescapeString(text)
-	text = strings.ToLower(text)
-	text = strings.NewReplacer("\u2019", "'", "\u2018", "'", "\u02bc", "'", "`", "'").Replace(text)
-
-	var toks []token
-	negLeft := 0 // words still to mark as negated
-	clauseEnd := func() { negLeft = 0 }
-	addWord := func(w string) {
-		w = strings.Trim(w, "'")
-		if w == "" {
-			return
-		}
-		w = normalizeWord(w)
-		if w == "but" {
-			clauseEnd()
-		}
-		t := token{Text: w, Word: w != tokNum}
-		if negLeft > 0 {
-			t.Negated = true
-			negLeft--
-		}
-		toks = append(toks, t)
-		if isNegator(w) {
-			negLeft = negationScope
-		}
-	}
-	addSpecial := func(s string) {
-		toks = append(toks, token{Text: s})
-	}
-
-	for _, chunk := range strings.Fields(text) {
-		bare := strings.Trim(chunk, "()[]<>\"'.,;:!?")
-		switch {
-		case strings.HasPrefix(bare, "http://"), strings.HasPrefix(bare, "https://"),
-			strings.HasPrefix(bare, "www."):
-			addSpecial(tokURL)
-			continue
-		case isEmail(bare):
-			addSpecial(tokEmail)
-			continue
-		}
-		i := 0
-		for i < len(chunk) {
-			r, size := utf8.DecodeRuneInString(chunk[i:])
-			switch {
-			case r == '@' && i+size < len(chunk) && isHandleRune(chunk[i+size]):
-				j := i + size
-				for j < len(chunk) && isHandleRune(chunk[j]) {
-					j++
-				}
-				addSpecial(tokUser)
-				i = j
-			case isWordRune(r):
-				j := i
-				for j < len(chunk) {
-					r2, s2 := utf8.DecodeRuneInString(chunk[j:])
-					if !isWordRune(r2) {
-						// Keep "10:30", "3.5" and "1,000" whole.
-						if (r2 == '.' || r2 == ',' || r2 == ':') && j > i && isDigit(chunk[j-1]) &&
-							j+1 < len(chunk) && isDigit(chunk[j+1]) {
-							j++
-							continue
-						}
-						break
-					}
-					j += s2
-				}
-				addWord(chunk[i:j])
-				i = j
-			case r == '!' || r == '?':
-				j := i
-				for j < len(chunk) && (chunk[j] == '!' || chunk[j] == '?') {
-					j++
-				}
-				// "?!" and "!?" count as "?": a question asked in anger is
-				// still a question.
-				if strings.IndexByte(chunk[i:j], '?') >= 0 {
-					addSpecial("?")
-				} else {
-					addSpecial("!")
-				}
-				clauseEnd()
-				i = j
-			case r == '#' || r == '-' || r == '_' || r == '/' || r == '&' || r == '"' || r == '(' || r == ')' || r == '*':
-				i += size // separators that do not end a clause
-			case unicode.IsSymbol(r) || (r >= 0x1F000 && r <= 0x1FAFF):
-				if r != '\ufe0f' && r != utf8.RuneError && !unicode.Is(unicode.Sk, r) {
-					addSpecial(string(r))
-				}
-				i += size
-			default:
-				// . , ; : and any other punctuation.
-				if unicode.IsPunct(r) {
-					clauseEnd()
-				}
-				i += size
-			}
-		}
-	}
-	return toks
-}
-
-// isEmail reports whether s looks like an e-mail address: something, '@',
-// then a domain with a dot.
-func isEmail(s string) bool {
-	at := strings.IndexByte(s, '@')
-	if at <= 0 {
-		return false
-	}
-	dot := strings.LastIndexByte(s[at:], '.')
-	return dot > 1 && at+dot < len(s)-1
-}
-
-func isDigit(b byte) bool { return b >= '0' && b <= '9' }
-
-func isHandleRune(b byte) bool {
-	return b == '_' || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || (b >= 'A' && b <= 'Z')
-}
-
-func isWordRune(r rune) bool {
-	return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' || unicode.Is(unicode.Mn, r)
-}
-
-// normalizeWord maps numbers to <num>, digits in words to 0, and squeezes
-// letters repeated three or more times to two.
-func normalizeWord(w string) string {
-	hasDigit, hasLetter := false, false
-	for _, r := range w {
-		if unicode.IsDigit(r) {
-			hasDigit = true
-		} else if unicode.IsLetter(r) {
-			hasLetter = true
-		}
-	}
-	if hasDigit && !hasLetter {
-		return tokNum
-	}
-	var b strings.Builder
-	b.Grow(len(w))
-	var prev rune = -1
-	run := 0
-	prevDigit := false
-	for _, r := range w {
-		if unicode.IsDigit(r) {
-			if !prevDigit {
-				b.WriteByte('0')
-			}
-			prevDigit = true
-			prev, run = -1, 0
-			continue
-		}
-		if prevDigit && (r == '.' || r == ',' || r == ':') {
-			continue // a separator inside a number ("3.5mg" -> "0mg")
-		}
-		prevDigit = false
-		if r == prev {
-			run++
-		} else {
-			prev, run = r, 1
-		}
-		if run <= 2 {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
 
 // Feature groups. A feature's key is its group byte followed by its text,
 // hashed with 64-bit FNV-1a and reduced to a bucket.
@@ -273,25 +29,12 @@ func hashAdd(h uint64, s string) uint64 {
 	return h
 }
 
-func hashAddBytes(h uint64, s []byte) uint64 {
-	for _, c := range s {
-		h = (h ^ uint64(c)) * fnvPrime
-	}
-	return h
-}
+func hashAddByte(h uint64, c byte) uint64 { return (h ^ uint64(c)) * fnvPrime }
 
 // feature is one active feature of a text: a bucket and its value.
 type feature struct {
 	Bucket uint32
 	Value  float32
-}
-
-// namedFeature is one occurrence of a feature in a text, before
-// bucketing, with the phrase it is reported as by Explain.
-type namedFeature struct {
-	Hash  uint64
-	Group byte
-	Owner string // only filled in when asked for
 }
 
 // featureConfig is the part of Options that decides features.
@@ -305,116 +48,157 @@ type featureConfig struct {
 
 func (c featureConfig) chars() bool { return c.CharMax > 0 && c.CharWeight > 0 }
 
-// rawFeatures lists every feature occurrence of text (word unigrams, word
-// bigrams, character n-grams), sorted by hash (then owner). With owners,
-// each carries the phrase it is attributed to: a unigram and the
-// character n-grams of a word belong to that word, a bigram to its two
-// words.
-func rawFeatures(text string, cfg featureConfig, owners bool) []namedFeature {
-	toks := tokenize(text)
-	out := make([]namedFeature, 0, len(toks)*16)
+func (c featureConfig) bucket(h uint64) uint32 {
+	if b := uint64(c.Buckets); b&(b-1) == 0 {
+		return uint32(h & (b - 1)) // the same, without a division
+	}
+	return uint32(h % uint64(c.Buckets))
+}
+
+// textFeatures is a text featurised once: its tokens, its distinct features (hash, and whether a
+// character n-gram or a word feature), every occurrence of them with the phrase Explain
+// attributes it to, and its sparse vector. It is read only once made, so models may share it.
+type textFeatures struct {
+	cfg     featureConfig
+	toks    []token
+	hashes  []uint64 // distinct features, in the order first met
+	isChar  []bool
+	byHash  []int32  // distinct features in ascending hash order
+	buckets []uint32 // their buckets, in the same order
+	occ     []occurrence
+	// vWord and vChar are the values of every distinct word and character feature: features are
+	// binary, and the distinct word features (unigrams and bigrams) of a text share unit L2 norm
+	// while its distinct character n-grams share a norm of CharWeight.
+	vWord, vChar float32
+	// x is the vector, sorted by bucket: distinct features that collide in a bucket add up.
+	x []feature
+}
+
+// occurrence is one occurrence of a distinct feature in a text, and the phrase Explain
+// attributes it to, as an owner number: 2i for token i's word (its unigram and the character
+// n-grams taken from it), 2i+1 for the bigram token i starts.
+type occurrence struct {
+	Feature int32
+	Owner   int32
+}
+
+// featurize is the vector of text.
+func featurize(text string, cfg featureConfig) []feature { return analyse(text, cfg).x }
+
+// analyse featurises text.
+func analyse(text string, cfg featureConfig) *textFeatures {
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	tf := &textFeatures{cfg: cfg, toks: tokenize(text)}
+	toks := tf.toks
+	hashes, owners := sc.hashes[:0], sc.owners[:0]
+	notH := hashAdd(hashStart(groupWord), "not_")
 	for i, t := range toks {
-		var owner string
-		if owners {
-			owner = displayWord(t)
-		}
 		h := hashStart(groupWord)
 		if t.Negated {
-			h = hashAdd(h, "not_")
+			h = notH
 		}
-		out = append(out, namedFeature{Hash: hashAdd(h, t.Text), Group: groupWord, Owner: owner})
+		hashes = append(hashes, hashAdd(h, t.Text))
+		owners = append(owners, int32(2*i))
 		if cfg.Bigrams && i+1 < len(toks) {
-			n := toks[i+1]
-			h := hashAdd(hashAdd(hashAdd(hashStart(groupBigram), t.Text), " "), n.Text)
-			var bo string
-			if owners {
-				bo = t.Text + " " + n.Text
+			hashes = append(hashes, hashAdd(hashAddByte(hashAdd(hashStart(groupBigram), t.Text), ' '), toks[i+1].Text))
+			owners = append(owners, int32(2*i+1))
+		}
+	}
+	words := len(hashes)
+	if cfg.chars() {
+		for i, t := range toks {
+			if t.Word {
+				n := len(hashes)
+				hashes = appendCharGrams(hashes, t.Text, cfg.CharMin, cfg.CharMax)
+				for range len(hashes) - n {
+					owners = append(owners, int32(2*i))
+				}
 			}
-			out = append(out, namedFeature{Hash: h, Group: groupBigram, Owner: bo})
-		}
-		if t.Word && cfg.chars() {
-			out = appendCharGrams(out, t.Text, owner, cfg.CharMin, cfg.CharMax)
 		}
 	}
-	slices.SortFunc(out, func(a, b namedFeature) int {
-		if c := cmp.Compare(a.Hash, b.Hash); c != 0 {
-			return c
+	sc.hashes, sc.owners = hashes, owners
+
+	// Number the distinct features in the order first met.
+	sc.set.reset(len(hashes))
+	tf.occ = make([]occurrence, len(hashes))
+	distinct, isChar := sc.distinct[:0], sc.isChar[:0]
+	for j, h := range hashes {
+		f, ok := sc.set.add(h, int32(len(distinct)))
+		if !ok {
+			distinct = append(distinct, h)
+			isChar = append(isChar, j >= words)
 		}
-		return strings.Compare(a.Owner, b.Owner)
-	})
-	return out
+		tf.occ[j] = occurrence{Feature: f, Owner: owners[j]}
+	}
+	sc.distinct, sc.isChar = distinct, isChar
+	tf.hashes, tf.isChar = slices.Clone(distinct), slices.Clone(isChar)
+	sc.sorted = append(sc.sorted[:0], tf.hashes...)
+	sc.spare = append(sc.spare[:0], tf.hashes...)
+	sorted := sortHashes(sc.sorted, sc.spare)
+	tf.byHash = make([]int32, len(sorted))
+	for i, h := range sorted {
+		tf.byHash[i], _ = sc.set.add(h, -1)
+	}
+	tf.vectorize(sc)
+	return tf
 }
 
-// displayWord is how a token is named to a person.
-func displayWord(t token) string {
-	if t.Negated {
-		return "not … " + t.Text
+// appendCharGrams appends the hash of every character n-gram (nmin <= n <= nmax runes) of the
+// word padded as "<" + w + ">", without making the padded string: rune i of the padded word
+// starts at byte starts[i] of w, the '<' at -1 and the '>' at len(w).
+func appendCharGrams(out []uint64, w string, nmin, nmax int) []uint64 {
+	var buf [48]int32
+	starts := append(buf[:0], -1)
+	for i := range w {
+		starts = append(starts, int32(i))
 	}
-	return t.Text
-}
-
-func appendCharGrams(out []namedFeature, w, owner string, nmin, nmax int) []namedFeature {
-	// Byte offsets of rune starts in "<" + w + ">".
-	padded := "<" + w + ">"
-	starts := make([]int, 0, len(padded)+1)
-	for i := range padded {
-		starts = append(starts, i)
-	}
-	starts = append(starts, len(padded))
+	starts = append(starts, int32(len(w)), int32(len(w))+1)
 	runes := len(starts) - 1
 	base := hashStart(groupChar)
-	for n := nmin; n <= nmax; n++ {
-		for s := 0; s+n <= runes; s++ {
-			h := hashAdd(base, padded[starts[s]:starts[s+n]])
-			out = append(out, namedFeature{Hash: h, Group: groupChar, Owner: owner})
+	for s := 0; s < runes; s++ {
+		h := base
+		for n := 1; n <= nmax && s+n <= runes; n++ {
+			// Extend the (n-1)-gram at s by rune s+n-1.
+			switch from, to := starts[s+n-1], starts[s+n]; {
+			case from < 0:
+				h = hashAddByte(h, '<')
+			case int(from) == len(w):
+				h = hashAddByte(h, '>')
+			default:
+				h = hashAdd(h, w[from:to])
+			}
+			if n >= nmin {
+				out = append(out, h)
+			}
 		}
 	}
 	return out
 }
 
-// groupValues is the value every distinct feature of each group gets:
-// features are binary, and the distinct word features (unigrams and
-// bigrams) of a text share unit L2 norm while its distinct character
-// n-grams share a norm of CharWeight.
-func groupValues(raw []namedFeature, cfg featureConfig) (word, char float32) {
+func (tf *textFeatures) vectorize(sc *scratch) {
 	var nWord, nChar int
-	for i, f := range raw {
-		if i > 0 && f.Hash == raw[i-1].Hash {
-			continue
-		}
-		if f.Group == groupChar {
+	for _, c := range tf.isChar {
+		if c {
 			nChar++
 		} else {
 			nWord++
 		}
 	}
 	if nWord > 0 {
-		word = float32(1 / math.Sqrt(float64(nWord)))
+		tf.vWord = float32(1 / math.Sqrt(float64(nWord)))
 	}
 	if nChar > 0 {
-		char = float32(cfg.CharWeight / math.Sqrt(float64(nChar)))
+		tf.vChar = float32(tf.cfg.CharWeight / math.Sqrt(float64(nChar)))
 	}
-	return word, char
-}
-
-func (c featureConfig) bucket(h uint64) uint32 { return uint32(h % uint64(c.Buckets)) }
-
-// vectorize turns raw features (sorted by hash) into a sparse vector
-// sorted by bucket. Distinct features that collide in a bucket add up.
-func vectorize(raw []namedFeature, cfg featureConfig) []feature {
-	vWord, vChar := groupValues(raw, cfg)
-	feats := make([]feature, 0, len(raw))
-	for i, f := range raw {
-		if i > 0 && f.Hash == raw[i-1].Hash {
-			continue
-		}
-		v := vWord
-		if f.Group == groupChar {
-			v = vChar
-		}
-		feats = append(feats, feature{Bucket: cfg.bucket(f.Hash), Value: v})
+	feats := sc.feats[:0]
+	tf.buckets = make([]uint32, len(tf.byHash))
+	for i, f := range tf.byHash {
+		tf.buckets[i] = tf.cfg.bucket(tf.hashes[f])
+		feats = append(feats, feature{Bucket: tf.buckets[i], Value: tf.value(f)})
 	}
-	slices.SortFunc(feats, func(a, b feature) int { return cmp.Compare(a.Bucket, b.Bucket) })
+	sc.feats = feats
+	feats = sortByBucket(feats, tf.cfg.Buckets, sc)
 	merged := feats[:0]
 	for _, f := range feats {
 		if n := len(merged); n > 0 && merged[n-1].Bucket == f.Bucket {
@@ -423,9 +207,13 @@ func vectorize(raw []namedFeature, cfg featureConfig) []feature {
 		}
 		merged = append(merged, f)
 	}
-	return merged
+	tf.x = merged
 }
 
-func featurize(text string, cfg featureConfig) []feature {
-	return vectorize(rawFeatures(text, cfg, false), cfg)
+// value is distinct feature f's value.
+func (tf *textFeatures) value(f int32) float32 {
+	if tf.isChar[f] {
+		return tf.vChar
+	}
+	return tf.vWord
 }

@@ -94,10 +94,9 @@ func (m *Model) writePayload(w io.Writer) error {
 		binary.LittleEndian.PutUint32(u32[:], math.Float32bits(b))
 		bw.Write(u32[:])
 	}
-	L := len(m.labels)
 	rows := 0
 	for r := 0; r < o.Buckets; r++ {
-		if !zeroRow(m.weights[r*L : r*L+L]) {
+		if !zeroRow(m.row(uint32(r))) {
 			rows++
 		}
 	}
@@ -106,7 +105,7 @@ func (m *Model) writePayload(w io.Writer) error {
 	var vb [binary.MaxVarintLen64]byte
 	prev := -1
 	for r := 0; r < o.Buckets; r++ {
-		row := m.weights[r*L : r*L+L]
+		row := m.row(uint32(r))
 		if zeroRow(row) {
 			continue
 		}
@@ -203,11 +202,10 @@ func Load(r io.Reader) (*Model, error) {
 		return nil, errors.New("model: bad calibration")
 	}
 	m := &Model{
-		labels:  h.Labels,
-		opts:    opts,
-		weights: make([]float32, opts.Buckets*L),
-		bias:    make([]float32, L),
-		cal:     h.Calibration,
+		labels: h.Labels,
+		opts:   opts,
+		bias:   make([]float32, L),
+		cal:    h.Calibration,
 	}
 	for k := range m.bias {
 		v, err := readU32()
@@ -223,6 +221,7 @@ func Load(r io.Reader) (*Model, error) {
 	if int64(rows) > int64(opts.Buckets) {
 		return nil, errors.New("model: too many weight rows")
 	}
+	m.w = newWeightTable(opts.Buckets, L, int(rows))
 	row := -1
 	for i := uint32(0); i < rows; i++ {
 		d, err := binary.ReadUvarint(br)
@@ -233,12 +232,13 @@ func Load(r io.Reader) (*Model, error) {
 			return nil, errors.New("model: bad weight row index")
 		}
 		row += int(d)
-		for k := 0; k < L; k++ {
+		weights := m.w.setRow(uint32(row), int(i)+1, L)
+		for k := range weights {
 			v, err := readU32()
 			if err != nil {
 				return nil, err
 			}
-			m.weights[row*L+k] = math.Float32frombits(v)
+			weights[k] = math.Float32frombits(v)
 		}
 	}
 	if _, err := br.ReadByte(); err != io.EOF {

@@ -447,16 +447,17 @@ func fitWeights(data dataset, labels []string, opts Options) *Model {
 	}
 
 	m := &Model{
-		labels:  append([]string(nil), labels...),
-		opts:    opts,
-		weights: make([]float32, B*L),
-		bias:    make([]float32, L),
+		labels: append([]string(nil), labels...),
+		opts:   opts,
+		w:      newWeightTable(B, L, len(active)),
+		bias:   make([]float32, L),
 	}
 	m.opts.Labels = m.labels
 	m.opts.Workers = 0
 	for c, b := range active {
-		for k := 0; k < L; k++ {
-			m.weights[int(b)*L+k] = float32(W[c*L+k])
+		row := m.w.setRow(b, c+1, L)
+		for k := range row {
+			row[k] = float32(W[c*L+k])
 		}
 	}
 	for k, v := range bias {

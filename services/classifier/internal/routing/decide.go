@@ -68,9 +68,22 @@ type Engine struct {
 // Decide is the engine's decision on an item under its organisation's policy. Its model version
 // names the text model and, where the flag detector has one, the flag models.
 func (e Engine) Decide(p *policy.Policy, it feedback.Item) feedback.Decision {
-	d := Decide(p, it, e.Text.Classify(it.Text, it.Rating), e.Flags.Detect(it.Text, p.Staff))
+	text, hits := e.read(it, p.Staff)
+	d := Decide(p, it, text, hits)
 	if v, ok := e.Flags.(interface{ Version() string }); ok {
 		d.ModelVersion += "+" + v.Version()
 	}
 	return d
+}
+
+// read is what the text classifier and the flag detector say about the item's text. Where both
+// can share a reading of the text, the text is read once for both.
+func (e Engine) read(it feedback.Item, staff []string) (TextVerdict, []FlagHit) {
+	rc, ok := e.Text.(ReadingClassifier)
+	rd, ok2 := e.Flags.(ReadingDetector)
+	if !ok || !ok2 {
+		return e.Text.Classify(it.Text, it.Rating), e.Flags.Detect(it.Text, staff)
+	}
+	r := rc.Read(it.Text)
+	return rc.ClassifyReading(r, it.Text, it.Rating), rd.DetectReading(r, it.Text, staff)
 }

@@ -38,3 +38,24 @@ type TextClassifier interface {
 type FlagDetector interface {
 	Detect(text string, staff []string) []FlagHit
 }
+
+// Reading is what a text classifier made of a text (its features), which a flag detector that
+// reads texts the same way uses rather than reading the text again.
+type Reading any
+
+// ReadingClassifier is a TextClassifier that hands on its reading of a text.
+type ReadingClassifier interface {
+	TextClassifier
+	// Read reads the text once, for ClassifyReading and a ReadingDetector's DetectReading.
+	Read(text string) Reading
+	// ClassifyReading says what Classify(text, rating) says, from the text's reading.
+	ClassifyReading(r Reading, text, rating string) TextVerdict
+}
+
+// ReadingDetector is a FlagDetector that can use a classifier's reading of a text.
+type ReadingDetector interface {
+	FlagDetector
+	// DetectReading finds what Detect(text, staff) finds, using the text's reading where it
+	// can (and reading the text itself where the reading is not one it can use).
+	DetectReading(r Reading, text string, staff []string) []FlagHit
+}

@@ -1,11 +1,11 @@
 package textmodel
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -31,62 +31,65 @@ var Thresholds = map[feedback.Flag]float64{
 // Flags raises a flag when the rules find its words, or when the flag's model, trained on the
 // team's corpus, finds the text likely enough to carry it; either way it says what set it off.
 type Flags struct {
-	rules  routing.FlagDetector
-	models map[feedback.Flag]*model.Model
+	rules   routing.FlagDetector
+	models  map[feedback.Flag]*model.Model
+	version string
 }
 
 // NewFlags combines rules with flag models (a flag without a model is left to the rules).
 func NewFlags(rules routing.FlagDetector, models map[feedback.Flag]*model.Model) *Flags {
-	return &Flags{rules: rules, models: models}
+	h := sha256.New()
+	for _, f := range feedback.Flags {
+		if m, ok := models[f]; ok {
+			h.Write([]byte(string(f) + "=" + m.Version() + ";"))
+		}
+	}
+	return &Flags{rules: rules, models: maps.Clone(models), version: "flags-" + hex.EncodeToString(h.Sum(nil))[:12]}
 }
 
 // ShippedFlags loads the flag models that ship in the repository (make model rebuilds them).
 func ShippedFlags(rules routing.FlagDetector) (*Flags, error) {
+	shipped, err := shippedModels()
+	if err != nil {
+		return nil, err
+	}
 	models := map[feedback.Flag]*model.Model{}
-	for _, f := range feedback.Flags {
-		raw, err := flagWeights.ReadFile("weights/flag-" + string(f) + ".model")
-		if err != nil {
-			return nil, fmt.Errorf("shipped %s model: %w", f, err)
-		}
-		if models[f], err = model.Load(bytes.NewReader(raw)); err != nil {
-			return nil, fmt.Errorf("shipped %s model: %w", f, err)
-		}
+	for i, f := range feedback.Flags {
+		models[f] = shipped[1+i]
 	}
 	return NewFlags(rules, models), nil
 }
 
 // Version names the flag models: a hash of their versions, in flag order.
-func (fl *Flags) Version() string {
-	h := sha256.New()
-	for _, f := range feedback.Flags {
-		if m, ok := fl.models[f]; ok {
-			h.Write([]byte(string(f) + "=" + m.Version() + ";"))
-		}
-	}
-	return "flags-" + hex.EncodeToString(h.Sum(nil))[:12]
-}
+func (fl *Flags) Version() string { return fl.version }
 
 // Detect implements routing.FlagDetector.
 func (fl *Flags) Detect(text string, staff []string) []routing.FlagHit {
+	return fl.DetectReading(nil, text, staff)
+}
+
+// DetectReading implements routing.ReadingDetector: the flag models score the text model's
+// reading of the text where it has their feature options, and featurise the text once for all
+// of them otherwise.
+func (fl *Flags) DetectReading(r routing.Reading, text string, staff []string) []routing.FlagHit {
 	hits := fl.rules.Detect(text, staff)
 	if !hasWords(text) {
 		return hits
 	}
-	var v *model.Vector // featurised once for every flag model (they share feature options)
+	v, read := r.(model.Vector)
 	for _, f := range feedback.Flags {
 		m, ok := fl.models[f]
 		if !ok || slices.ContainsFunc(hits, func(h routing.FlagHit) bool { return h.Flag == f }) {
 			continue
 		}
-		if v == nil {
-			vec := m.Vectorize(text)
-			v = &vec
+		if !read {
+			v, read = m.Vectorize(text), true
 		}
-		p := m.PredictVector(*v, text).Probabilities[flagYes]
+		p := m.ProbabilityVector(v, text, flagYes)
 		if p < Thresholds[f] {
 			continue
 		}
-		pro, _ := m.Explain(text, flagYes, 3)
+		pro, _ := m.ExplainVector(v, text, flagYes, 3)
 		words := make([]string, len(pro))
 		for i, c := range pro {
 			words[i] = fmt.Sprintf("%q", c.Feature)

@@ -1,7 +1,7 @@
 package textrules
 
 import (
-	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/signpost/signpost/services/classifier/internal/routing"
@@ -16,23 +16,30 @@ type Flags struct{}
 // Detect returns each flag the text raises, with what raised it. The roster is the organisation's
 // staff names.
 func (Flags) Detect(text string, staff []string) []routing.FlagHit {
+	sn := rules.read(text)
 	var hits []routing.FlagHit
 	add := func(f feedback.Flag, trigger string) {
 		if trigger != "" {
 			hits = append(hits, routing.FlagHit{Flag: f, Trigger: strings.TrimSpace(trigger)})
 		}
 	}
-	add(feedback.StaffIdentified, staffTrigger(text, staff))
-	add(feedback.PatientInfo, patientInfoTrigger(text))
-	add(feedback.Abusive, firstMatch(text, abusive))
-	add(feedback.Defamatory, firstMatch(text, defamatory))
-	add(feedback.Safeguarding, firstMatch(text, safeguarding))
+	add(feedback.StaffIdentified, staffTrigger(text, staff, sn))
+	add(feedback.PatientInfo, patientInfoTrigger(text, sn))
+	add(feedback.Abusive, firstMatch(text, sn, abusive))
+	add(feedback.Defamatory, firstMatch(text, sn, defamatory))
+	add(feedback.Safeguarding, firstMatch(text, sn, safeguarding))
 	return hits
 }
 
-func firstMatch(text string, res []*regexp.Regexp) string {
-	for _, re := range res {
-		if m := re.FindString(text); m != "" {
+// rules is the screen of every pattern Detect runs: one pass over a text tells which of them
+// can match it.
+var rules = newScreen(slices.Concat(abusive, defamatory, safeguarding, staffPatterns, []*pattern{describedStaff},
+	patientInfoPatterns)...)
+
+// firstMatch is the first pattern's leftmost match, in the patterns' order, or "".
+func firstMatch(text string, sn seen, patterns []*pattern) string {
+	for _, p := range patterns {
+		if m := p.findString(text, sn); m != "" {
 			return m
 		}
 	}
@@ -45,32 +52,35 @@ var (
 	praiseOrBlame = words(`nice`, `lovely`, `kind`, `friendly`, `helpful`, `excellent`, `amazing`, `brilliant`, `great`,
 		`rude`, `horrible`, `useless`, `arrogant`, `patient`, `gentle`, `caring`, `good`, `fab(?:ulous)?`, `wonderful`, `unhelpful`)
 
-	staffPatterns = []*regexp.Regexp{
-		regexp.MustCompile(`\b(?:Dr\.?|Doctor|Nurse|Sister)\s+[A-Z][a-z'-]+`),
-		regexp.MustCompile(`\b[A-Z][a-z]+\s+(?:on|at|from|in)\s+(?:the\s+)?(?:reception|front desk|the desk|dispensary)\b`),
-		regexp.MustCompile(`\b[A-Z][a-z]+\s+who\s+(?:does|did|took|runs|ran|works)\b`),
-		regexp.MustCompile(`(?i)\bwhoever was on reception\b`),
-		regexp.MustCompile(`(?i)\b(?:the|that|this|your|our)\s+(?:` + praiseOrBlame + `\s+)?(?:practice manager|receptionist\b|(?:practice |advanced )?nurse(?: practitioner)?|locum|triage doctor|physio\w*|health ?care assistant|hca|pharmacist|paramedic|care navigator|phlebotomist|physician associate|doctor (?:i|we|she|he|they) (?:saw|spoke|see)|gp (?:i|we) (?:saw|spoke))\b`),
-		regexp.MustCompile(`(?i)^\s*(?:receptionist|practice manager|nurse|doctor|dr|gp|locum)\b\s+(?:was|is|were|very|so|really|ignored|hung|told|said|refused|gave|shouted|laughed|n)\b`),
-		regexp.MustCompile(`(?i)\b(?:receptionist|nurse|doctor|locum)\s+(?:was|is)\s+(?:very\s+|so\s+|really\s+)?` + praiseOrBlame + `\b`),
-	}
+	staffPatterns = newPatterns(
+		`\b(?:Dr\.?|Doctor|Nurse|Sister)\s+[A-Z][a-z'-]+`,
+		`\b[A-Z][a-z]+\s+(?:on|at|from|in)\s+(?:the\s+)?(?:reception|front desk|the desk|dispensary)\b`,
+		`\b[A-Z][a-z]+\s+who\s+(?:does|did|took|runs|ran|works)\b`,
+		`(?i)\bwhoever was on reception\b`,
+		`(?i)\b(?:the|that|this|your|our)\s+(?:`+praiseOrBlame+`\s+)?(?:practice manager|receptionist\b|(?:practice |advanced )?nurse(?: practitioner)?|locum|triage doctor|physio\w*|health ?care assistant|hca|pharmacist|paramedic|care navigator|phlebotomist|physician associate|doctor (?:i|we|she|he|they) (?:saw|spoke|see)|gp (?:i|we) (?:saw|spoke))\b`,
+		`(?i)^\s*(?:receptionist|practice manager|nurse|doctor|dr|gp|locum)\b\s+(?:was|is|were|very|so|really|ignored|hung|told|said|refused|gave|shouted|laughed|n)\b`,
+		`(?i)\b(?:receptionist|nurse|doctor|locum)\s+(?:was|is)\s+(?:very\s+|so\s+|really\s+)?`+praiseOrBlame+`\b`,
+	)
 )
 
 // describedStaff is a praised or blamed role ("lovely nurse"), unless the role names a service
 // rather than a person ("good GP practice", "brilliant nurse appointment").
-var describedStaff = regexp.MustCompile(`(?i)\b` + praiseOrBlame + `\s+(?:receptionist|nurse|doctor|gp|locum|pharmacist)\b(?:\s+(\w+))?`)
+var describedStaff = newPattern(`(?i)\b` + praiseOrBlame + `\s+(?:receptionist|nurse|doctor|gp|locum|pharmacist)\b(?:\s+(\w+))?`)
 
 var services = map[string]bool{"practice": true, "surgery": true, "appointment": true, "appointments": true,
 	"service": true, "services": true, "team": true, "clinic": true, "practices": true, "surgeries": true}
 
-func staffTrigger(text string, staff []string) string {
+func staffTrigger(text string, staff []string, sn seen) string {
 	if name := rosterName(text, staff); name != "" {
 		return name
 	}
-	if m := firstMatch(text, staffPatterns); m != "" {
+	if m := firstMatch(text, sn, staffPatterns); m != "" {
 		return m
 	}
-	for _, m := range describedStaff.FindAllStringSubmatch(text, -1) {
+	if !sn.mayMatch(describedStaff) {
+		return ""
+	}
+	for _, m := range describedStaff.re.FindAllStringSubmatch(text, -1) {
 		if !services[strings.ToLower(m[1])] {
 			return strings.TrimSuffix(strings.TrimSpace(m[0]), " "+m[1])
 		}
@@ -79,6 +89,9 @@ func staffTrigger(text string, staff []string) string {
 }
 
 func rosterName(text string, staff []string) string {
+	if len(staff) == 0 {
+		return ""
+	}
 	lower := strings.ToLower(text)
 	for _, name := range staff {
 		n := strings.ToLower(strings.TrimSpace(name))

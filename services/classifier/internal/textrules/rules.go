@@ -2,6 +2,11 @@
 // whether a text is a complaint, other feedback, or not feedback at all. It is honest about its
 // limits: its confidence stays modest, so that an unclear text goes to a person. The trained model
 // of the classifier issue replaces it behind the same interface.
+//
+// Its flag rules (Flags) are maintained patterns. Detect reads a text once for the literals every
+// pattern's matches must contain (a screen, worked out from the patterns themselves) and runs a
+// pattern only on a text that has them, exactly as written: the same hits, without running
+// patterns that cannot match.
 package textrules
 
 import (
