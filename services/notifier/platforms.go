@@ -37,6 +37,8 @@ type DeliveryConfig struct {
 	Poll          time.Duration
 	MaxAttempts   int
 	BackoffBase   time.Duration
+	// Interrupted is how long a claimed or sending message waits before it is taken for abandoned.
+	Interrupted time.Duration
 }
 
 // ReadDeliveryConfig reads the delivery settings; the README lists them.
@@ -57,6 +59,7 @@ func ReadDeliveryConfig(env *config.Env) DeliveryConfig {
 		Poll:          env.Duration("DELIVERY_POLL", time.Second),
 		MaxAttempts:   env.Int("DELIVERY_MAX_ATTEMPTS", 8, 1),
 		BackoffBase:   env.Duration("DELIVERY_BACKOFF", 5*time.Second),
+		Interrupted:   env.Duration("DELIVERY_INTERRUPTED", 2*time.Minute),
 	}
 }
 
@@ -116,7 +119,7 @@ func (n *Notifier) Worker(cfg DeliveryConfig, m *metrics.Metrics) *delivery.Work
 		return err
 	}
 	return &delivery.Worker{DB: n.db, Log: n.log, Now: time.Now, Batch: 50, Poll: cfg.Poll, MaxAttempts: cfg.MaxAttempts,
-		Interrupted: 2 * time.Minute, BackoffBase: cfg.BackoffBase, Hide: hide, Reply: reply,
+		Interrupted: cfg.Interrupted, BackoffBase: cfg.BackoffBase, Hide: hide, Reply: reply,
 		Senders: map[string]delivery.Sender{"facebook_private_reply": privateReply, "email": email},
 		Observe: func(platform, outcome string) { m.PlatformCalls.WithLabelValues(platform, outcome).Inc() }}
 }

@@ -187,3 +187,27 @@ func TestStoppingMidBatchLosesNoEmail(t *testing.T) {
 		t.Errorf("the email not yet tried must go back to pending, unsent: %v, %d sends", st, s.calls)
 	}
 }
+
+// A worker that claimed a batch and lost its database (or was killed) before trying some of them
+// leaves those claimed, not sending: they are sent later, emails included.
+func TestMessagesClaimedButNeverTriedAreSentLater(t *testing.T) {
+	s := &script{}
+	f := setup(t, s, time.Hour)
+	if _, err := f.db.Exec(`UPDATE outbox SET state = 'claimed', attempts = 1, updated_at = $1`, f.now.Add(-5*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = f.w.Pass(ctx)
+	st := f.states(t)
+	if st["facebook_private_reply"] != "sent" || st["email"] != "sent" || s.calls != 2 {
+		t.Errorf("states %v after %d sends: both were never tried, so both are sent once", st, s.calls)
+	}
+	var attempts []int
+	if err := f.db.Select(&attempts, `SELECT attempts FROM outbox`); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range attempts {
+		if a != 1 {
+			t.Errorf("attempts %v: a claim never tried is not an attempt", attempts)
+		}
+	}
+}

@@ -8,12 +8,14 @@ import (
 )
 
 // sendMessages claims the messages that are due and sends each once. Claiming marks them
-// "sending" in one statement, with SKIP LOCKED, so two workers never take the same message.
+// "claimed" in one statement, with SKIP LOCKED, so two workers never take the same message; each
+// becomes "sending" only just before it is sent, so one never tried is never taken for one that
+// may have gone out.
 func (w *Worker) sendMessages(ctx context.Context) (int, error) {
 	var due []Message
 	err := w.DB.SelectContext(ctx, &due, `
 		WITH claimed AS (
-			UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = now()
+			UPDATE outbox SET state = 'claimed', attempts = attempts + 1, updated_at = now()
 			WHERE id IN (SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= $1
 			             ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
 			RETURNING id, item_id, organisation, medium, recipient, purpose, body, attempts, next_attempt_at)
@@ -31,10 +33,10 @@ func (w *Worker) sendMessages(ctx context.Context) (int, error) {
 			return i, w.release(keep, due[i:])
 		}
 		// Still ours? A worker that took too long may have been taken for dead and the message
-		// recovered by another; the refreshed claim also tells others this one is alive.
-		res, err := w.DB.ExecContext(keep, `UPDATE outbox SET updated_at = now() WHERE id = $1 AND state = 'sending'`, m.ID)
+		// recovered by another, or the post removed meanwhile.
+		res, err := w.DB.ExecContext(keep, `UPDATE outbox SET state = 'sending', updated_at = now() WHERE id = $1 AND state = 'claimed'`, m.ID)
 		if err != nil {
-			return i, errors.Join(fmt.Errorf("refresh claim of message %s: %w", m.ID, err), w.release(keep, due[i:]))
+			return i, errors.Join(fmt.Errorf("start sending message %s: %w", m.ID, err), w.release(keep, due[i:]))
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			continue
@@ -42,16 +44,25 @@ func (w *Worker) sendMessages(ctx context.Context) (int, error) {
 		sendCtx, cancel := context.WithTimeout(keep, time.Minute)
 		o := w.attempt(sendCtx, m)
 		cancel()
-		if _, err := w.DB.ExecContext(keep, `
-			UPDATE outbox SET state = $2, state_reason = $3, platform_id = $4, updated_at = now(),
-			       next_attempt_at = COALESCE($5, next_attempt_at), sent_at = CASE WHEN $2 = 'sent' THEN now() END
-			WHERE id = $1 AND state = 'sending'`, m.ID, o.state, o.reason, o.platformID, nullTime(o.next)); err != nil {
+		if err := w.record(keep, m, o); err != nil {
 			return i, errors.Join(fmt.Errorf("record delivery of message %s: %w", m.ID, err), w.release(keep, due[i+1:]))
 		}
 		w.Log.Info().Str("message_id", m.ID.String()).Str("item_id", m.ItemID.String()).Str("correlation_id", m.CorrelationID).
 			Str("medium", m.Medium).Int("attempt", m.Attempts).Str("outcome", o.state).Msg("message delivery")
 	}
 	return len(due), nil
+}
+
+// record stores what became of a message just sent. The send cannot be undone, so the database is
+// given a few seconds to answer before the message is left "sending" for recoverInterrupted.
+func (w *Worker) record(ctx context.Context, m Message, o outcome) error {
+	return persist(func() error {
+		_, err := w.DB.ExecContext(ctx, `
+			UPDATE outbox SET state = $2, state_reason = $3, platform_id = $4, updated_at = now(),
+			       next_attempt_at = COALESCE($5, next_attempt_at), sent_at = CASE WHEN $2 = 'sent' THEN now() END
+			WHERE id = $1 AND state = 'sending'`, m.ID, o.state, o.reason, o.platformID, nullTime(o.next))
+		return err
+	})
 }
 
 func (w *Worker) attempt(ctx context.Context, m Message) outcome {
@@ -70,26 +81,48 @@ func (w *Worker) attempt(ctx context.Context, m Message) outcome {
 	return o
 }
 
-// release gives back claimed messages that were not tried, as if never claimed.
+// release gives back messages this worker claimed and never sent, as if never claimed. The first
+// may already be marked "sending" if the database's answer to that was lost. If the database
+// cannot be reached, recoverInterrupted gives them back later.
 func (w *Worker) release(ctx context.Context, ms []Message) error {
 	for _, m := range ms {
-		if _, err := w.DB.ExecContext(ctx, `
-			UPDATE outbox SET state = 'pending', attempts = attempts - 1, updated_at = now()
-			WHERE id = $1 AND state = 'sending'`, m.ID); err != nil {
+		if err := persist(func() error {
+			_, err := w.DB.ExecContext(ctx, `
+				UPDATE outbox SET state = 'pending', attempts = attempts - 1, updated_at = now()
+				WHERE id = $1 AND state IN ('claimed', 'sending')`, m.ID)
+			return err
+		}); err != nil {
 			return fmt.Errorf("release message %s: %w", m.ID, err)
 		}
 	}
 	return nil
 }
 
-// recoverInterrupted deals with messages a worker claimed and never recorded (it was killed
-// between sending and recording). A Facebook private reply is tried again: Facebook refuses a
+// persist runs a statement whose outcome must be stored, trying again for a few seconds while the
+// database does not answer (a connection reset, a failover).
+func persist(exec func() error) error {
+	err := exec()
+	for pause := 50 * time.Millisecond; err != nil && pause < 4*time.Second; pause *= 2 {
+		time.Sleep(pause)
+		err = exec()
+	}
+	return err
+}
+
+// recoverInterrupted deals with messages a worker claimed and never recorded. One never tried is
+// given back, as if never claimed. One interrupted while sending (the worker was killed between
+// sending and recording) depends on its medium. A Facebook private reply is tried again: Facebook refuses a
 // second one to the same comment, which counts as sent, so the patient never gets two. An email
 // is not: GOV.UK Notify cannot tell whether it was sent, so it is failed with a reason a person
 // can check, rather than risk a second email.
 func (w *Worker) recoverInterrupted(ctx context.Context) error {
 	now := w.Now()
 	cutoff := now.Add(-w.Interrupted)
+	if _, err := w.DB.ExecContext(ctx, `
+		UPDATE outbox SET state = 'pending', attempts = attempts - 1, updated_at = now()
+		WHERE state = 'claimed' AND updated_at < $1`, cutoff); err != nil {
+		return fmt.Errorf("give back claimed messages: %w", err)
+	}
 	if _, err := w.DB.ExecContext(ctx, `
 		UPDATE outbox SET state = 'pending', next_attempt_at = $2, updated_at = now(),
 		       state_reason = 'interrupted while sending; Facebook refuses a second private reply, so it is safe to try again'
