@@ -1,63 +1,65 @@
-// Package inbox is the Practice Manager's view of what Signpost routed. For now it serves one item
-// with its decision and actions to a holder of the API token; sign-in per user arrives with the
-// inbox issue.
+// Package inbox is where a Practice Manager sees and acts on everything Signpost routed: sign-in,
+// the views with their counts, each item with its decision, actions and history, the actions
+// themselves, the Friends and Family Test monthly report, the audit log, and the JSON API. Every
+// request acts for one signed-in person and runs its queries confined to their organisation.
 package inbox
 
 import (
-	"errors"
+	"context"
 	"net/http"
+	"time"
 
-	"github.com/google/uuid"
+	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/jmoiron/sqlx"
 	"github.com/rs/zerolog"
 
-	"github.com/signpost/signpost/services/inbox/internal/itemview"
-	"github.com/signpost/signpost/shared/httpx"
+	"github.com/signpost/signpost/services/inbox/internal/auth"
+	"github.com/signpost/signpost/services/inbox/internal/live"
+	"github.com/signpost/signpost/shared/event"
 	"github.com/signpost/signpost/shared/policy"
 )
 
-// Inbox serves items.
+// Inbox serves the pages and the API.
 type Inbox struct {
-	db       *sqlx.DB
-	policies *policy.Set
-	token    string
-	log      zerolog.Logger
+	db        *sqlx.DB
+	policies  *policy.Set
+	cfg       Config
+	sessions  *auth.Sessions
+	throttle  *auth.Throttle
+	hub       *live.Hub
+	publisher message.Publisher
+	topology  event.Topology
+	log       zerolog.Logger
 }
 
-// New builds the inbox; every request must carry "Authorization: Bearer <token>".
-func New(db *sqlx.DB, policies *policy.Set, token string, log zerolog.Logger) *Inbox {
-	return &Inbox{db: db, policies: policies, token: token, log: log}
+// New builds the inbox. The publisher carries a person's confirmed or corrected decisions to the
+// notifier (feedback.routed on the topology's subject).
+func New(db *sqlx.DB, policies *policy.Set, cfg Config, publisher message.Publisher, topology event.Topology, log zerolog.Logger) *Inbox {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = 30 * time.Minute
+	}
+	if cfg.SessionMax <= 0 {
+		cfg.SessionMax = 12 * time.Hour
+	}
+	return &Inbox{
+		db: db, policies: policies, cfg: cfg, publisher: publisher, topology: topology, log: log, hub: live.NewHub(),
+		sessions: &auth.Sessions{DB: db, Idle: cfg.IdleTimeout, Max: cfg.SessionMax, Now: cfg.Now},
+		throttle: &auth.Throttle{DB: db, Account: auth.DefaultAccountLimit, Client: auth.DefaultClientLimit, Now: cfg.Now},
+	}
 }
 
-// Routes adds the inbox's endpoints to mux.
+// Routes adds the pages and the API to mux.
 func (in *Inbox) Routes(mux *http.ServeMux) {
-	mux.Handle("GET /v1/organisations/{organisation}/items/{id}", in.authorised(in.item()))
-	mux.Handle("GET /v1/organisations/{organisation}/templates/{template}/preview", in.authorised(in.preview()))
+	in.pageRoutes(mux)
+	in.apiRoutes(mux)
 }
 
-func (in *Inbox) authorised(next http.Handler) http.Handler {
-	return httpx.RequireBearer(in.token, "signpost", next)
+// Listen delivers live updates to open pages until ctx ends (run it as a background task).
+func (in *Inbox) Listen(ctx context.Context) error {
+	return in.hub.Listen(ctx, in.cfg.DatabaseURL, in.log)
 }
 
-func (in *Inbox) item() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := uuid.Parse(r.PathValue("id"))
-		if err != nil {
-			httpx.WriteProblem(w, httpx.Problem{Status: http.StatusBadRequest, Detail: "the item id is not a UUID"})
-			return
-		}
-		v, err := itemview.Find(r.Context(), in.db, r.PathValue("organisation"), id)
-		switch {
-		case errors.Is(err, itemview.ErrNotFound):
-			httpx.WriteProblem(w, httpx.Problem{Status: http.StatusNotFound,
-				Detail: "no such item in this organisation; an item just submitted appears once it has been classified"})
-		case err != nil:
-			in.log.Error().Err(err).Str("item_id", id.String()).Msg("read item")
-			w.Header().Set("Retry-After", "5")
-			httpx.WriteProblem(w, httpx.Problem{Status: http.StatusServiceUnavailable, Detail: "the item could not be read just now; try again"})
-		default:
-			w.Header().Set("Cache-Control", "no-store")
-			httpx.WriteJSON(w, http.StatusOK, v)
-		}
-	})
-}
+func (in *Inbox) now() time.Time { return in.cfg.Now() }

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"io"
 	"net/http"
 	"time"
 
@@ -22,10 +21,19 @@ const MaxWebhookBody = 4 << 20
 // caught by the items' source ids.
 func (in *Ingest) facebookChanges() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxWebhookBody))
+		if in.cfg.FacebookAppSecret == "" {
+			in.log.Error().Str("correlation_id", correlationID(r.Context())).
+				Msg("a Facebook delivery arrived but FACEBOOK_APP_SECRET is not set; it was refused")
+			in.reject(w, r, http.StatusServiceUnavailable, "Facebook intake is not set up here (no app secret); nothing was read")
+			return
+		}
+		if in.declaredTooLarge(w, r, MaxWebhookBody) {
+			return
+		}
+		body, err := readAll(http.MaxBytesReader(w, r.Body, MaxWebhookBody), r.ContentLength)
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			in.reject(w, r, http.StatusRequestEntityTooLarge, "the delivery is larger than 4 MiB")
+			in.reject(w, r, http.StatusRequestEntityTooLarge, "the delivery is larger than the limit of "+humanBytes(MaxWebhookBody))
 			return
 		} else if err != nil {
 			in.reject(w, r, http.StatusBadRequest, "the request body could not be read")

@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"errors"
-	"io"
 	"net/http"
 
 	"github.com/signpost/signpost/shared/feedback"
@@ -15,13 +14,26 @@ import (
 // be fetched for now, so Pub/Sub delivers it again.
 func (in *Ingest) googleNotification() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if in.cfg.GooglePushToken == "" {
+			in.log.Error().Str("correlation_id", correlationID(r.Context())).
+				Msg("a Google notification arrived but GOOGLE_PUSH_TOKEN is not set; it was refused")
+			in.reject(w, r, http.StatusServiceUnavailable, "Google intake is not set up here (no push token); nothing was read")
+			return
+		}
 		if !google.Authenticate(r, in.cfg.GooglePushToken) {
 			in.reject(w, r, http.StatusUnauthorized, "the push is not authenticated with this subscription's token")
 			return
 		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, google.MaxPushBytes))
-		if err != nil {
-			in.reject(w, r, http.StatusRequestEntityTooLarge, "the push body could not be read within its size limit")
+		if in.declaredTooLarge(w, r, google.MaxPushBytes) {
+			return
+		}
+		body, err := readAll(http.MaxBytesReader(w, r.Body, google.MaxPushBytes), r.ContentLength)
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			in.reject(w, r, http.StatusRequestEntityTooLarge, "the push body is larger than the limit of "+humanBytes(google.MaxPushBytes))
+			return
+		} else if err != nil {
+			in.reject(w, r, http.StatusBadRequest, "the request body could not be read")
 			return
 		}
 		n, err := google.ParsePush(body)

@@ -35,6 +35,9 @@ type Config struct {
 	IntakeToken string
 	// FormsPerMinute and FormBurst limit each client's form and API submissions.
 	FormsPerMinute, FormBurst int
+	// RequestsPerMinute and RequestBurst limit each client's other requests: webhook deliveries,
+	// staff imports and form pages (0: DefaultRequestsPerMinute and DefaultRequestBurst).
+	RequestsPerMinute, RequestBurst int
 	// TrustProxy takes the client address from X-Forwarded-For (only behind a proxy that sets it).
 	TrustProxy bool
 	// FrameAncestors may embed the forms (a CSP frame-ancestors value, e.g. "https://practice.example").
@@ -56,7 +59,8 @@ type Ingest struct {
 	topo     event.Topology
 	log      zerolog.Logger
 	now      func() time.Time
-	limiter  *ratelimit.Limiter
+	limiter  *ratelimit.Limiter // submissions: forms and the JSON API
+	requests *ratelimit.Limiter // everything else
 	metrics  *metrics.Metrics
 	schemas  map[string]*jsonschema.Schema // request body schemas by path
 }
@@ -69,6 +73,10 @@ func New(cfg Config, policies *policy.Set, pub message.Publisher, topo event.Top
 	}
 	in := &Ingest{cfg: cfg, policies: policies, pub: pub, topo: topo, metrics: m, log: log, now: time.Now,
 		limiter: ratelimit.New(cfg.FormsPerMinute, cfg.FormBurst, cfg.TrustProxy), schemas: map[string]*jsonschema.Schema{}}
+	if cfg.RequestsPerMinute <= 0 || cfg.RequestBurst <= 0 {
+		cfg.RequestsPerMinute, cfg.RequestBurst = DefaultRequestsPerMinute, DefaultRequestBurst
+	}
+	in.requests = ratelimit.New(cfg.RequestsPerMinute, cfg.RequestBurst, cfg.TrustProxy)
 	for _, path := range []string{"/v1/submissions", "/v1/third-party-reviews"} {
 		if in.schemas[path], err = rs.For("post", path); err != nil {
 			return nil, fmt.Errorf("intake API description, POST %s: %w", path, err)
@@ -80,15 +88,15 @@ func New(cfg Config, policies *policy.Set, pub message.Publisher, topo event.Top
 // Routes adds the intake's endpoints to mux.
 func (in *Ingest) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /v1/submissions", in.limited(in.submit()))
-	mux.Handle("POST /v1/third-party-reviews", in.staffOnly(in.thirdParty()))
-	mux.Handle("POST /v1/practices/{practice}/fft-cards", in.staffOnly(in.fftCards()))
-	mux.Handle("GET /practices/{practice}/{form}", correlate(in.showForm()))
-	mux.Handle("POST /practices/{practice}/{form}", in.limited(in.sendForm()))
-	mux.Handle("GET /practices/{practice}/{form}/thanks", in.thanks())
-	mux.HandleFunc("GET /forms.css", stylesheet)
-	mux.Handle("GET /webhooks/facebook", facebook.Handshake(in.cfg.FacebookVerifyToken))
-	mux.Handle("POST /webhooks/facebook", correlate(in.facebookChanges()))
-	mux.Handle("POST /webhooks/google", correlate(in.googleNotification()))
+	mux.Handle("POST /v1/third-party-reviews", in.throttled(in.staffOnly(in.thirdParty())))
+	mux.Handle("POST /v1/practices/{practice}/fft-cards", in.throttled(in.staffOnly(in.fftCards())))
+	mux.Handle("GET /practices/{practice}/{form}", in.throttled(in.showForm()))
+	mux.Handle("POST /practices/{practice}/{form}", in.limitedForm(in.sendForm()))
+	mux.Handle("GET /practices/{practice}/{form}/thanks", in.throttled(in.thanks()))
+	mux.Handle("GET /forms.css", in.throttled(http.HandlerFunc(stylesheet)))
+	mux.Handle("GET /webhooks/facebook", in.throttled(facebook.Handshake(in.cfg.FacebookVerifyToken)))
+	mux.Handle("POST /webhooks/facebook", in.throttled(in.facebookChanges()))
+	mux.Handle("POST /webhooks/google", in.throttled(in.googleNotification()))
 }
 
 // ReadConfig reads the intake's settings; the README lists them.
@@ -106,6 +114,8 @@ func ReadConfig(env *config.Env) Config {
 		IntakeToken:         env.String("INGEST_API_TOKEN", ""),
 		FormsPerMinute:      env.Int("FORM_RATE_PER_MINUTE", 20, 1),
 		FormBurst:           env.Int("FORM_RATE_BURST", 10, 1),
+		RequestsPerMinute:   env.Int("REQUEST_RATE_PER_MINUTE", DefaultRequestsPerMinute, 1),
+		RequestBurst:        env.Int("REQUEST_RATE_BURST", DefaultRequestBurst, 1),
 		TrustProxy:          env.OneOf("TRUST_PROXY", "false", "true", "false") == "true",
 		FrameAncestors:      env.String("FORM_FRAME_ANCESTORS", "*"),
 	}

@@ -39,6 +39,12 @@ func server(t *testing.T) (*httptest.Server, bustest.NATS) {
 
 func serverWithGoogle(t *testing.T) (*httptest.Server, bustest.NATS, *google.Fake) {
 	t.Helper()
+	return serverWithConfig(t, nil)
+}
+
+// serverWithConfig serves the intake with the tests' secrets, then what configure changes.
+func serverWithConfig(t testing.TB, configure func(*ingest.Config)) (*httptest.Server, bustest.NATS, *google.Fake) {
+	t.Helper()
 	fake := &google.Fake{Token: googleToken}
 	gsrv := httptest.NewServer(fake)
 	t.Cleanup(gsrv.Close)
@@ -57,10 +63,14 @@ func serverWithGoogle(t *testing.T) (*httptest.Server, bustest.NATS, *google.Fak
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	in, err := ingest.New(ingest.Config{IntakeToken: intakeToken, FormsPerMinute: 600, FormBurst: 100,
+	cfg := ingest.Config{IntakeToken: intakeToken, FormsPerMinute: 600, FormBurst: 100,
 		FacebookAppSecret: appSecret, FacebookVerifyToken: verifyToken, GooglePushToken: pushToken,
 		Google: &google.Client{BaseURL: gsrv.URL}, GoogleTokens: map[string]string{"trent-meadows-stretton": googleToken},
-	}, set, pub, n.Topology, metrics.New(), zerolog.Nop())
+	}
+	if configure != nil {
+		configure(&cfg)
+	}
+	in, err := ingest.New(cfg, set, pub, n.Topology, metrics.New(), zerolog.Nop())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -20,7 +21,7 @@ func (in *Ingest) received(ctx context.Context, items ...feedback.Item) error {
 	corr := correlationID(ctx)
 	msgs := make([]*message.Message, 0, len(items))
 	for _, it := range items {
-		data, id, err := event.NewReceived(it, corr, in.now())
+		data, id, err := event.NewReceived(storable(it), corr, in.now())
 		if err != nil {
 			return err
 		}
@@ -43,7 +44,7 @@ func (in *Ingest) removed(ctx context.Context, at time.Time, items ...feedback.I
 	corr := correlationID(ctx)
 	msgs := make([]*message.Message, 0, len(items))
 	for _, it := range items {
-		data, id, err := event.NewRemoved(it, at, corr, in.now())
+		data, id, err := event.NewRemoved(storable(it), at, corr, in.now())
 		if err != nil {
 			return err
 		}
@@ -66,4 +67,12 @@ func (in *Ingest) publish(ctx context.Context, eventType string, msgs []*message
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// storable drops U+0000 from what the sender wrote: Postgres text cannot hold it, and an item
+// that cannot be stored would only end in the dead-letter stream. The item keeps its id.
+func storable(it feedback.Item) feedback.Item {
+	drop := func(s string) string { return strings.ReplaceAll(s, "\x00", "") }
+	it.Text, it.Author, it.Email, it.SourceID, it.Rating = drop(it.Text), drop(it.Author), drop(it.Email), drop(it.SourceID), drop(it.Rating)
+	return it
 }

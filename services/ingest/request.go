@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"mime"
 	"net/http"
 	"regexp"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/signpost/signpost/services/ingest/internal/ratelimit"
 	"github.com/signpost/signpost/shared/httpx"
 )
 
@@ -47,31 +45,22 @@ func (in *Ingest) reject(w http.ResponseWriter, r *http.Request, status int, det
 	httpx.WriteProblem(w, httpx.Problem{Status: status, Detail: detail, Errors: fields})
 }
 
-// limited applies the per-client rate limit.
-func (in *Ingest) limited(next http.Handler) http.Handler {
-	return correlate(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if ok, wait := in.limiter.Allow(r); !ok {
-			w.Header().Set("Retry-After", ratelimit.RetryAfter(wait))
-			in.reject(w, r, http.StatusTooManyRequests, "too many submissions from your address; please wait a moment and send again")
-			return
-		}
-		next.ServeHTTP(w, r)
-	}))
-}
-
-// staffOnly requires the intake token.
+// staffOnly requires the intake token (rate-limited by throttled around it, so guessing is slow).
 func (in *Ingest) staffOnly(next http.Handler) http.Handler {
-	return correlate(httpx.RequireBearer(in.cfg.IntakeToken, "intake", next))
+	return httpx.RequireBearer(in.cfg.IntakeToken, "intake", next)
 }
 
 // readBody reads a body of one of the content types, at most limit bytes, or answers why not.
 func (in *Ingest) readBody(w http.ResponseWriter, r *http.Request, limit int64, contentTypes ...string) ([]byte, bool) {
+	if in.declaredTooLarge(w, r, limit) {
+		return nil, false
+	}
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || !slices.Contains(contentTypes, mt) {
 		in.reject(w, r, http.StatusUnsupportedMediaType, "send the body with Content-Type: "+strings.Join(contentTypes, " or "))
 		return nil, false
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	body, err := readAll(http.MaxBytesReader(w, r.Body, limit), r.ContentLength)
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		in.reject(w, r, http.StatusRequestEntityTooLarge, "the body is larger than the limit of "+humanBytes(limit))

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/signpost/signpost/services/ingest/internal/submission"
@@ -38,11 +39,21 @@ func (in *Ingest) sendForm() http.Handler {
 		if !ok {
 			return
 		}
-		f, filledHoneypot, err := webform.Decode(k, pr.Slug, http.MaxBytesReader(w, r.Body, MaxBody))
 		page := webform.NewPage(k, pr.Name)
-		if err != nil {
-			webform.Render(w, http.StatusRequestEntityTooLarge, page.WithProblems(f, []httpx.FieldProblem{
-				{Field: "text", Detail: "The form is too long to send. Shorten your text to under 10,000 characters."}}), in.cfg.FrameAncestors)
+		tooLong := []httpx.FieldProblem{{Field: "text", Detail: "The form is too long to send. Shorten your text to under 10,000 characters."}}
+		if in.declaredTooLarge(nil, r, MaxBody) {
+			in.log.Info().Str("correlation_id", correlationID(r.Context())).Int64("bytes", r.ContentLength).Msg("form refused: too large")
+			webform.Render(w, http.StatusRequestEntityTooLarge, page.WithProblems(submission.Form{}, tooLong), in.cfg.FrameAncestors)
+			return
+		}
+		f, filledHoneypot, err := webform.Decode(k, pr.Slug, http.MaxBytesReader(w, r.Body, MaxBody))
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			webform.Render(w, http.StatusRequestEntityTooLarge, page.WithProblems(f, tooLong), in.cfg.FrameAncestors)
+			return
+		} else if err != nil {
+			webform.Render(w, http.StatusBadRequest, page.WithProblems(f, []httpx.FieldProblem{{Field: "text",
+				Detail: "The form could not be read. Please fill it in again and send it."}}), in.cfg.FrameAncestors)
 			return
 		}
 		if filledHoneypot {

@@ -89,7 +89,8 @@ func Open(ctx context.Context, s Settings, needs Needs, stdout io.Writer) (_ *Sy
 		if sys.control, err = sys.Connect(s.Service + "-control"); err != nil {
 			return nil, err
 		}
-		if err = bus.EnsureStreams(ctx, sys.control, s.Topology, s.Bus.DuplicateWindow); err != nil {
+		limits := bus.StreamLimits{DuplicateWindow: s.Bus.DuplicateWindow, MaxAge: sys.Policies.ShortestRetention()}
+		if err = bus.EnsureStreams(ctx, sys.control, s.Topology, limits); err != nil {
 			return nil, err
 		}
 		checks["nats"] = bus.Ping(sys.control)
@@ -192,14 +193,21 @@ func (sys *System) Stop(ctx context.Context) error {
 		errs = append(errs, p.Close())
 	}
 	if sys.control != nil {
-		errs = append(errs, sys.control.Drain())
+		if err := sys.control.Drain(); errors.Is(err, nats.ErrConnectionReconnecting) {
+			sys.control.Close() // nothing to drain on a connection that is not up
+		} else {
+			errs = append(errs, err)
+		}
 	}
 	if sys.embedded != nil {
 		sys.embedded.Shutdown()
 		sys.embedded.WaitForShutdown()
 	}
 	if sys.DB != nil {
-		errs = append(errs, sys.DB.Close())
+		// Everything is committed by now: a connection that broke on its own is not a failed stop.
+		if err := sys.DB.Close(); err != nil {
+			sys.Log.Warn().Err(err).Msg("closing database connections")
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -11,10 +11,24 @@ import (
 	"github.com/signpost/signpost/shared/event"
 )
 
+// StreamLimits bound what the streams keep.
+type StreamLimits struct {
+	// DuplicateWindow is how long JetStream remembers message ids to drop a second publish.
+	DuplicateWindow time.Duration
+	// MaxAge is how long a message is kept at most (0: no limit). Events carry patient text, so
+	// it must be no longer than the shortest retention period of all organisations.
+	MaxAge time.Duration
+}
+
 // EnsureStreams creates or updates the feedback and dead-letter streams. Both keep messages on
 // disk; the feedback stream keeps each message until every consumer has acknowledged it and its
-// limits say so (LimitsPolicy), so a new consumer can be added later.
-func EnsureStreams(ctx context.Context, nc *nats.Conn, topo event.Topology, duplicateWindow time.Duration) error {
+// limits say so (LimitsPolicy), so a new consumer can be added later. Neither keeps a message
+// longer than limits.MaxAge.
+func EnsureStreams(ctx context.Context, nc *nats.Conn, topo event.Topology, limits StreamLimits) error {
+	if limits.MaxAge > 0 && limits.DuplicateWindow > limits.MaxAge {
+		return fmt.Errorf("the duplicate window (%s) cannot be longer than the streams' maximum age (%s, the shortest retention period)",
+			limits.DuplicateWindow, limits.MaxAge)
+	}
 	js, err := jetstream.New(nc)
 	if err != nil {
 		return fmt.Errorf("jetstream: %w", err)
@@ -26,7 +40,8 @@ func EnsureStreams(ctx context.Context, nc *nats.Conn, topo event.Topology, dupl
 			Subjects:    topo.FeedbackSubjects(),
 			Storage:     jetstream.FileStorage,
 			Retention:   jetstream.LimitsPolicy,
-			Duplicates:  duplicateWindow,
+			Duplicates:  limits.DuplicateWindow,
+			MaxAge:      limits.MaxAge,
 		},
 		{
 			Name:        topo.DeadLetterStream(),
@@ -34,6 +49,7 @@ func EnsureStreams(ctx context.Context, nc *nats.Conn, topo event.Topology, dupl
 			Subjects:    topo.DeadLetterSubjects(),
 			Storage:     jetstream.FileStorage,
 			Retention:   jetstream.LimitsPolicy,
+			MaxAge:      limits.MaxAge,
 		},
 	} {
 		if _, err := js.CreateOrUpdateStream(ctx, cfg); err != nil {

@@ -47,7 +47,7 @@ func Start(t testing.TB) NATS {
 	defer nc.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := bus.EnsureStreams(ctx, nc, n.Topology, time.Minute); err != nil {
+	if err := bus.EnsureStreams(ctx, nc, n.Topology, bus.StreamLimits{DuplicateWindow: time.Minute}); err != nil {
 		t.Fatal(err)
 	}
 	if os.Getenv("NATS_URL") != "" {

@@ -20,6 +20,7 @@ type Policy struct {
 	Accounts               Accounts           `json:"accounts"`
 	Moderation             Moderation         `json:"moderation"`
 	Review                 Review             `json:"review"`
+	RetentionDays          int                `json:"retention_days,omitempty"` // 0: DefaultRetentionDays
 	Staff                  []string           `json:"staff"`
 	Templates              Templates          `json:"templates"`
 

@@ -16,22 +16,29 @@ import (
 	"github.com/signpost/signpost/services/ops"
 	"github.com/signpost/signpost/shared/boot"
 	"github.com/signpost/signpost/shared/config"
+	"github.com/signpost/signpost/shared/retention"
 )
 
-// Tokens are the all-in-one's API tokens, generated when not configured.
-type Tokens struct{ Inbox, Ops string }
+// Tokens are the all-in-one's credentials: the operators' token (generated when not configured)
+// and, on a database nobody can sign in to yet, the first administrator of each organisation with
+// a generated password, to print once and never log.
+type Tokens struct {
+	Ops            string
+	Administrators []inbox.Credential
+}
 
 // Start builds and starts every service in this process.
 func Start(ctx context.Context, getenv func(string) string, logs io.Writer) (*boot.System, Tokens, error) {
 	env := config.New(getenv)
 	s := boot.Read(env, "signpost", "127.0.0.1:8080", "")
-	tokens := Tokens{Inbox: env.String("INBOX_API_TOKEN", ""), Ops: env.String("OPS_API_TOKEN", "")}
+	tokens := Tokens{Ops: env.String("OPS_API_TOKEN", "")}
+	inboxConfig := inbox.ReadConfig(env, s.HTTPAddr, s.DatabaseURL)
 	intake := ingest.ReadConfig(env)
 	delivery := notifier.ReadDeliveryConfig(env)
 	if err := env.Err(); err != nil {
 		return nil, tokens, err
 	}
-	for _, t := range []*string{&tokens.Inbox, &tokens.Ops} {
+	for _, t := range []*string{&tokens.Ops} {
 		if *t == "" {
 			b := make([]byte, 24)
 			_, _ = rand.Read(b)
@@ -50,12 +57,17 @@ func Start(ctx context.Context, getenv func(string) string, logs io.Writer) (*bo
 	if err != nil {
 		return fail(err)
 	}
-	in, err := ingest.New(intake, sys.Policies, pub, s.Topology, sys.Metrics, sys.Log)
+	in, err := ingest.New(intake, sys.Policies, ingest.RequireItemStore(pub, sys.DB.PingContext), s.Topology, sys.Metrics, sys.Log)
 	if err != nil {
 		return fail(err)
 	}
 	in.Routes(sys.Mux)
-	inbox.New(sys.DB, sys.Policies, tokens.Inbox, sys.Log).Routes(sys.Mux)
+	if _, err := inbox.Mount(sys, inboxConfig); err != nil {
+		return fail(err)
+	}
+	if tokens.Administrators, err = inbox.Bootstrap(ctx, sys.DB, sys.Policies); err != nil {
+		return fail(err)
+	}
 	if err := ops.Mount(sys, tokens.Ops); err != nil {
 		return fail(err)
 	}
@@ -74,6 +86,7 @@ func Start(ctx context.Context, getenv func(string) string, logs io.Writer) (*bo
 		return fail(err)
 	}
 	sys.Background(n.Worker(delivery, sys.Metrics).Run)
+	sys.Background((&retention.Purger{DB: sys.DB, Policies: sys.Policies, Log: sys.Log}).Run)
 	if err := sys.Start(ctx); err != nil {
 		return fail(err)
 	}

@@ -1,9 +1,10 @@
-// Command inbox serves items with their decisions and actions from Postgres (DATABASE_URL).
+// Command inbox serves the Practice Manager's inbox (pages and JSON API) from Postgres
+// (DATABASE_URL), publishing confirmed and corrected decisions to NATS (NATS_URL). People and API
+// tokens are created with inboxadmin.
 package main
 
 import (
 	"context"
-	"errors"
 	"io"
 
 	"github.com/signpost/signpost/services/inbox"
@@ -15,18 +16,18 @@ func main() { boot.Main("inbox", run) }
 
 func run(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
 	env := config.New(getenv)
-	s := boot.Read(env, "inbox", "127.0.0.1:8083", "")
-	token := env.String("INBOX_API_TOKEN", "")
+	s := boot.Read(env, "inbox", "127.0.0.1:8083", "nats://127.0.0.1:4222")
+	cfg := inbox.ReadConfig(env, s.HTTPAddr, s.DatabaseURL)
 	if err := env.Err(); err != nil {
 		return err
 	}
-	if len(token) < 32 {
-		return errors.New("INBOX_API_TOKEN: set a secret of at least 32 characters")
-	}
-	sys, err := boot.Open(ctx, s, boot.Needs{Database: true}, stdout)
+	sys, err := boot.Open(ctx, s, boot.Needs{Database: true, NATS: true}, stdout)
 	if err != nil {
 		return err
 	}
-	inbox.New(sys.DB, sys.Policies, token, sys.Log).Routes(sys.Mux)
+	if _, err := inbox.Mount(sys, cfg); err != nil {
+		_ = sys.Stop(context.Background())
+		return err
+	}
 	return sys.Serve(ctx)
 }

@@ -1,4 +1,5 @@
-// Command ingest takes in website form submissions and publishes them to an external NATS (NATS_URL).
+// Command ingest takes in website form submissions and publishes them to an external NATS (NATS_URL),
+// while the item store (DATABASE_URL) answers.
 package main
 
 import (
@@ -27,7 +28,13 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	if err != nil {
 		return err
 	}
-	in, err := ingest.New(cfg, sys.Policies, pub, s.Topology, sys.Metrics, sys.Log)
+	// Intake accepts items only while the item store answers (see ingest.RequireItemStore).
+	itemStore, err := ingest.OpenItemStore(s.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer itemStore.Close()
+	in, err := ingest.New(cfg, sys.Policies, ingest.RequireItemStore(pub, itemStore.PingContext), s.Topology, sys.Metrics, sys.Log)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/signpost/signpost/services/notifier"
 	"github.com/signpost/signpost/shared/boot"
 	"github.com/signpost/signpost/shared/config"
+	"github.com/signpost/signpost/shared/retention"
 )
 
 func main() { boot.Main("notifier", run) }
@@ -32,5 +33,6 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 		return err
 	}
 	sys.Background(n.Worker(delivery, sys.Metrics).Run)
+	sys.Background((&retention.Purger{DB: sys.DB, Policies: sys.Policies, Log: sys.Log}).Run)
 	return sys.Serve(ctx)
 }

@@ -39,7 +39,7 @@ func (s *Actions) Removed(ctx context.Context, organisation string, itemID uuid.
 		}
 		res, err := tx.ExecContext(ctx, `
 			UPDATE outbox SET state = 'cancelled', state_reason = $2, updated_at = now()
-			WHERE item_id = $1 AND state IN ('held', 'pending')`, itemID, reasonRemoved)
+			WHERE item_id = $1 AND state IN ('held', 'pending', 'claimed')`, itemID, reasonRemoved)
 		if err != nil {
 			return fmt.Errorf("cancel messages of item %s: %w", itemID, err)
 		}
@@ -139,14 +139,14 @@ func saveRound(ctx context.Context, tx *sqlx.Tx, round []Planned) error {
 			ON CONFLICT (item_id, medium) DO UPDATE
 			SET state = EXCLUDED.state, state_reason = EXCLUDED.state_reason, body = EXCLUDED.body, updated_at = now()
 			WHERE EXCLUDED.state <> 'cancelled'
-			  AND (outbox.state = 'cancelled' AND outbox.state_reason = $3 OR outbox.state IN ('held', 'pending'))`, r.messages, []any{reasonRemoved, reasonEdited}},
+			  AND (outbox.state = 'cancelled' AND outbox.state_reason = $3 OR outbox.state IN ('held', 'pending', 'claimed'))`, r.messages, []any{reasonRemoved, reasonEdited}},
 		// The author edited the post, or a Practice Manager corrected the decision, and the newest
 		// revision asks nothing of them any more (no longer a complaint, or now a safeguarding
 		// concern): cancel what was not yet sent.
 		{"cancellations of edited items", `
 			UPDATE outbox o SET state = 'cancelled', state_reason = x.reason, updated_at = now()
 			FROM items i, jsonb_to_recordset($1::jsonb) AS x(item_id uuid, revision text, reason text)
-			WHERE o.item_id = x.item_id AND i.id = o.item_id AND i.revision = x.revision AND o.state IN ('held', 'pending')`,
+			WHERE o.item_id = x.item_id AND i.id = o.item_id AND i.revision = x.revision AND o.state IN ('held', 'pending', 'claimed')`,
 			r.edited, nil},
 		{"complaint cases", `
 			INSERT INTO complaint_cases (id, item_id, organisation, practice, received_on, acknowledge_by)

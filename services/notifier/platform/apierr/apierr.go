@@ -39,15 +39,15 @@ func ParseRetryAfter(v string, now time.Time) time.Duration {
 	if v == "" {
 		return 0
 	}
+	const maxWait = 365 * 24 * time.Hour
 	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
 		if secs <= 0 {
 			return 0
 		}
-		const maxSecs = int64(365 * 24 * 60 * 60)
-		return time.Duration(min(secs, maxSecs)) * time.Second
+		return time.Duration(min(secs, int64(maxWait/time.Second))) * time.Second
 	}
 	if at, err := http.ParseTime(v); err == nil && at.After(now) {
-		return at.Sub(now).Round(time.Second)
+		return min(at.Sub(now).Round(time.Second), maxWait)
 	}
 	return 0
 }
@@ -56,19 +56,23 @@ func ParseRetryAfter(v string, now time.Time) time.Duration {
 // 300 bytes, and without any of the given strings (what was sent, the recipient) should the
 // platform echo them.
 func CleanMessage(msg string, redact ...string) string {
+	oneLine := func(s string) string { // control characters become spaces, before redacting, so none hides a match
+		return strings.Map(func(r rune) rune {
+			if unicode.IsControl(r) {
+				return ' '
+			}
+			return r
+		}, s)
+	}
+	msg = oneLine(msg)
 	redact = slices.Clone(redact)
 	slices.SortFunc(redact, func(a, b string) int { return len(b) - len(a) }) // longest first
 	for _, s := range redact {
-		if len(s) >= 4 {
+		if s = strings.TrimSpace(oneLine(s)); len(s) >= 4 {
 			msg = regexp.MustCompile(`(?i)`+regexp.QuoteMeta(s)).ReplaceAllLiteralString(msg, "[redacted]")
 		}
 	}
-	msg = strings.TrimSpace(strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, msg))
+	msg = strings.TrimSpace(msg)
 	const maxLen = 300
 	if len(msg) > maxLen {
 		cut := maxLen

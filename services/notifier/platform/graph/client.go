@@ -208,10 +208,10 @@ func apiError(resp *http.Response, data []byte, redact ...string) *APIError {
 	if json.Unmarshal(data, &b) == nil && b.Error != nil {
 		e.Code = b.Error.Code
 		e.Subcode = b.Error.Subcode
-		e.Type = apierr.CleanMessage(b.Error.Type)
+		e.Type = apierr.CleanMessage(b.Error.Type, redact...)
 		e.Message = apierr.CleanMessage(b.Error.Message, redact...)
 		e.Transient = b.Error.IsTransient
-		e.TraceID = apierr.CleanMessage(b.Error.TraceID)
+		e.TraceID = apierr.CleanMessage(b.Error.TraceID, redact...)
 	}
 	return e
 }

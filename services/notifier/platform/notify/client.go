@@ -152,7 +152,7 @@ func apiError(resp *http.Response, data []byte, redact ...string) *APIError {
 	e := &APIError{Status: resp.StatusCode, RetryAfter: apierr.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
 	var b errorBody
 	if json.Unmarshal(data, &b) == nil && len(b.Errors) > 0 {
-		e.Code = apierr.CleanMessage(b.Errors[0].Error)
+		e.Code = apierr.CleanMessage(b.Errors[0].Error, redact...)
 		msgs := make([]string, 0, len(b.Errors))
 		for _, item := range b.Errors {
 			if item.Message != "" {

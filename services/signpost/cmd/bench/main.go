@@ -3,6 +3,7 @@
 // same run with the same settings (file store, fsync on every write; committed rows).
 //
 //	make bench          (BENCH_SECONDS, BENCH_RATE, BENCH_BURST tune the run)
+//	make soak           (bench soak: SOAK_MINUTES, SOAK_RATE, SOAK_BURST_SECONDS, SOAK_BURST_FACTOR)
 package main
 
 import (
@@ -16,7 +17,13 @@ import (
 	"github.com/signpost/signpost/shared/boot"
 )
 
-func main() { boot.Main("bench", run) }
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "soak" { // bench soak: make soak (soak.go)
+		boot.Main("bench soak", runSoak)
+		return
+	}
+	boot.Main("bench", run)
+}
 
 type settings struct {
 	seconds  int // length of the sustained run

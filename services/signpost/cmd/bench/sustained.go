@@ -36,6 +36,7 @@ func benchSystem(ctx context.Context, s settings, dataDir, dbName string) (*boot
 	}
 	env := map[string]string{"DATABASE_URL": dsn, "DATA_DIR": dataDir, "HTTP_ADDR": "127.0.0.1:0", "LOG_LEVEL": "error",
 		"FACEBOOK_APP_SECRET": benchSecret, "FORM_RATE_PER_MINUTE": "100000000", "FORM_RATE_BURST": "1000000",
+		"REQUEST_RATE_PER_MINUTE": "100000000", "REQUEST_RATE_BURST": "1000000",
 		"DELIVERY_POLL": "1h"}
 	for _, name := range []string{"BUS_CONCURRENCY", "BUS_BATCH_SIZE", "DATABASE_MAX_CONNS"} { // to compare settings
 		if v := os.Getenv(name); v != "" {

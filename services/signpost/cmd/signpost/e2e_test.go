@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
 
+	"github.com/signpost/signpost/services/inbox"
 	"github.com/signpost/signpost/services/signpost/system"
 	"github.com/signpost/signpost/shared/boot"
 	"github.com/signpost/signpost/shared/bus"
@@ -25,12 +26,12 @@ import (
 	"github.com/signpost/signpost/shared/storetest"
 )
 
-const token = "test-token-test-token-test-token-0001"
-
 type running struct {
 	*boot.System
 	db   *sqlx.DB
 	logs *syncBuffer
+	// tokens are personal API tokens of each organisation's first administrator, for the item API.
+	tokens map[string]string
 }
 
 // syncBuffer collects the running's logs so tests can search them.
@@ -55,7 +56,7 @@ func startSystem(t *testing.T, extra map[string]string) running {
 	t.Helper()
 	db, dsn := storetest.New(t)
 	env := map[string]string{
-		"DATABASE_URL": dsn, "DATA_DIR": t.TempDir(), "HTTP_ADDR": "127.0.0.1:0", "INBOX_API_TOKEN": token,
+		"DATABASE_URL": dsn, "DATA_DIR": t.TempDir(), "HTTP_ADDR": "127.0.0.1:0",
 		"BUS_RETRY_INTERVAL": "5ms", "BUS_REDELIVERY_DELAY": "200ms", "BUS_ACK_WAIT": "5s", "LOG_LEVEL": "debug",
 	}
 	if url := os.Getenv("NATS_URL"); url != "" {
@@ -69,15 +70,23 @@ func startSystem(t *testing.T, extra map[string]string) running {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tokens.Inbox != token {
-		t.Fatalf("token %q, want the configured one", tokens.Inbox)
-	}
 	t.Cleanup(func() {
 		if err := sys.Stop(context.Background()); err != nil {
 			t.Errorf("stop: %v", err)
 		}
 	})
-	return running{sys, db, logs}
+	if len(tokens.Administrators) != 2 {
+		t.Fatalf("%d first administrators, want one per example organisation", len(tokens.Administrators))
+	}
+	r := running{System: sys, db: db, logs: logs, tokens: map[string]string{}}
+	for _, c := range tokens.Administrators {
+		token, err := inbox.IssueAPIToken(context.Background(), db, c.Email, "e2e")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.tokens[c.Organisation] = token
+	}
+	return r
 }
 
 func (s running) submit(t *testing.T, body string) string {
@@ -143,7 +152,7 @@ func (s running) itemWithActions(t *testing.T, org, id string) itemView {
 	t.Helper()
 	var v itemView
 	bustest.WaitFor(t, "item "+id+" with its actions", func() bool {
-		status, body := s.get(t, org, id, token)
+		status, body := s.get(t, org, id, s.tokens[org])
 		v = itemView{}
 		return status == http.StatusOK && json.Unmarshal(body, &v) == nil && v.Decision != nil && len(v.Actions.Inbox) > 0
 	})
@@ -158,7 +167,7 @@ func TestWebsiteComplaintWithEmailGoesEndToEnd(t *testing.T) {
 	if !strings.Contains(logs, id) {
 		t.Fatal("the logs do not mention the item at all; the confidentiality check below would prove nothing")
 	}
-	for _, secret := range []string{"Zanzibarina", "waited two hours", "patient@example.org", token} {
+	for _, secret := range []string{"Zanzibarina", "waited two hours", "patient@example.org", s.tokens["charlton-medical-centre"]} {
 		if strings.Contains(logs, secret) {
 			t.Errorf("the logs contain %q", secret)
 		}
@@ -284,10 +293,10 @@ func TestItemsAreSeenOnlyWithTheTokenAndInTheirOwnOrganisation(t *testing.T) {
 	if status, _ := s.get(t, "charlton-medical-centre", id, "wrong-token"); status != http.StatusUnauthorized {
 		t.Errorf("wrong token: %d, want 401", status)
 	}
-	if status, body := s.get(t, "trent-meadows-stretton", id, token); status != http.StatusNotFound || strings.Contains(string(body), "Great service") {
+	if status, body := s.get(t, "trent-meadows-stretton", id, s.tokens["charlton-medical-centre"]); status != http.StatusNotFound || strings.Contains(string(body), "Great service") {
 		t.Errorf("another organisation's path: %d, want 404 and no text", status)
 	}
-	if status, _ := s.get(t, "charlton-medical-centre", "not-a-uuid", token); status != http.StatusBadRequest {
+	if status, _ := s.get(t, "charlton-medical-centre", "not-a-uuid", s.tokens["charlton-medical-centre"]); status != http.StatusBadRequest {
 		t.Errorf("bad id: %d, want 400", status)
 	}
 }
@@ -341,12 +350,12 @@ func decode(t *testing.T, resp *http.Response, v any) {
 
 func TestMessagesCanBePreviewedBeforeSending(t *testing.T) {
 	s := startSystem(t, nil)
-	status, body := s.get(t, "trent-meadows-stretton", "x", token) // warm-up: a bad id is 400, not a crash
+	status, body := s.get(t, "trent-meadows-stretton", "x", s.tokens["trent-meadows-stretton"]) // warm-up: a bad id is 400, not a crash
 	if status != http.StatusBadRequest {
 		t.Fatalf("status %d: %s", status, body)
 	}
 	req, _ := http.NewRequest(http.MethodGet, s.URL()+"/v1/organisations/trent-meadows-stretton/templates/delete_request/preview?practice=stretton-medical-centre", nil)
-	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Authorization", "Bearer "+s.tokens["trent-meadows-stretton"])
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

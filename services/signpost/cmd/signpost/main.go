@@ -57,15 +57,25 @@ func banner(w io.Writer, sys *boot.System, tokens system.Tokens) {
 	fmt.Fprintf(w, `
 Signpost is running.
   Submit a form   POST %[1]s/v1/submissions   (JSON: practice, channel, text, email?, rating?)
+  Inbox           %[1]s/inbox   (Practice Managers sign in with email and password)
   See an item     GET  %[1]s/v1/organisations/{organisation}/items/{id}
-                  with Authorization: Bearer %[2]s
+                  with Authorization: Bearer <personal API token from inboxadmin token create>
   Patient forms   %[1]s/practices/charlton-medical-centre/review   (…/fft, …/complaint)
-  Operations      %[1]s/ops   (operator token %[6]s)
+  Operations      %[1]s/ops   (operator token %[5]s)
   Metrics         %[1]s/metrics
   Health          %[1]s/healthz   %[1]s/readyz
-  NATS            %[3]s
-  Postgres        %[4]s
-  Practices       %[5]s
+  NATS            %[2]s
+  Postgres        %[3]s
+  Practices       %[4]s
+`, sys.URL(), nats, store.Redact(s.DatabaseURL), strings.Join(sys.Policies.Practices(), ", "), tokens.Ops)
+	if len(tokens.Administrators) > 0 {
+		fmt.Fprintln(w, "  First sign-ins (created now because nobody could sign in; shown once, keep them safe):")
+		for _, c := range tokens.Administrators {
+			fmt.Fprintf(w, "                  %s   %s   password %s\n", c.Organisation, c.Email, c.Password)
+		}
+	}
+	fmt.Fprint(w, `  Real people     go run ./services/inbox/cmd/inboxadmin user create -organisation SLUG -email EMAIL [-role administrator] -generate
+  API tokens      go run ./services/inbox/cmd/inboxadmin token create -email EMAIL
 Press Ctrl+C to stop.
-`, sys.URL(), tokens.Inbox, nats, store.Redact(s.DatabaseURL), strings.Join(sys.Policies.Practices(), ", "), tokens.Ops)
+`)
 }

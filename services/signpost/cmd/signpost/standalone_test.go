@@ -42,7 +42,8 @@ func TestEachServiceRunsAloneAgainstExternalNATSAndPostgres(t *testing.T) {
 		"github.com/signpost/signpost/services/ingest/cmd/ingest",
 		"github.com/signpost/signpost/services/classifier/cmd/classifier",
 		"github.com/signpost/signpost/services/notifier/cmd/notifier",
-		"github.com/signpost/signpost/services/inbox/cmd/inbox")
+		"github.com/signpost/signpost/services/inbox/cmd/inbox",
+		"github.com/signpost/signpost/services/inbox/cmd/inboxadmin")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
@@ -51,7 +52,7 @@ func TestEachServiceRunsAloneAgainstExternalNATSAndPostgres(t *testing.T) {
 		addrs[svc] = freeAddr(t)
 		cmd := exec.Command(filepath.Join(bin, svc))
 		cmd.Env = append(os.Environ(), "NATS_URL="+natsURL, "DATABASE_URL="+dsn, "HTTP_ADDR="+addrs[svc],
-			"NATS_PREFIX="+prefix, "INBOX_API_TOKEN="+token, "LOG_LEVEL=warn")
+			"NATS_PREFIX="+prefix, "LOG_LEVEL=warn")
 		stderr, _ := cmd.StderrPipe()
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -87,6 +88,19 @@ func TestEachServiceRunsAloneAgainstExternalNATSAndPostgres(t *testing.T) {
 			return resp.StatusCode == http.StatusOK
 		})
 	}
+	// A person of the organisation, and their API token, made with the command line.
+	admin := func(args ...string) string {
+		cmd := exec.Command(filepath.Join(bin, "inboxadmin"), args...)
+		cmd.Env = append(os.Environ(), "DATABASE_URL="+dsn)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("inboxadmin %v: %v", args, err)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	admin("organisation", "create", "trent-meadows-stretton")
+	admin("user", "create", "-organisation", "trent-meadows-stretton", "-email", "pm@trent.example", "-generate")
+	token := admin("token", "create", "-email", "pm@trent.example")
 	resp, err := http.Post("http://"+addrs["ingest"]+"/v1/submissions", "application/json",
 		strings.NewReader(`{"practice":"stretton-medical-centre","channel":"complaint_form","text":"Nobody rang me back about my referral"}`))
 	if err != nil || resp.StatusCode != http.StatusAccepted {

@@ -1,0 +1,219 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"syscall"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/nats-io/nats.go"
+
+	"github.com/signpost/signpost/shared/store"
+)
+
+// pipeline is the signpost binary running as its own process, as in production, on a fresh
+// database and data directory; its embedded NATS server listens on a local port so that the soak
+// can read the streams.
+type pipeline struct {
+	cmd        *exec.Cmd
+	exited     chan error
+	url        string
+	metricsURL string
+	natsURL    string
+	db         *sqlx.DB
+	dbName     string
+	server     string // the Postgres server's URL
+	dir        string
+	logs       *os.File
+}
+
+func startPipeline(ctx context.Context, s soakSettings) (_ *pipeline, err error) {
+	dir, err := os.MkdirTemp("", "signpost-soak")
+	if err != nil {
+		return nil, err
+	}
+	p := &pipeline{dir: dir, server: s.database, dbName: fmt.Sprintf("signpost_soak_%d", time.Now().UnixNano())}
+	defer func() {
+		if err != nil {
+			p.stop()
+		}
+	}()
+	binary := s.binary
+	if binary == "" {
+		binary = filepath.Join(dir, "signpost")
+		build := exec.CommandContext(ctx, "go", "build", "-o", binary, "github.com/signpost/signpost/services/signpost/cmd/signpost")
+		if out, err := build.CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("build the signpost binary: %w\n%s", err, out)
+		}
+	}
+	dsn, err := store.WithDatabase(s.database, p.dbName)
+	if err != nil {
+		return nil, err
+	}
+	httpAddr, natsAddr, err := freeAddr(), freeAddr(), nil
+	if httpAddr == "" || natsAddr == "" {
+		return nil, errors.New("no free local port")
+	}
+	token := make([]byte, 24)
+	_, _ = rand.Read(token)
+	if p.logs, err = os.Create(filepath.Join(dir, "signpost.log")); err != nil {
+		return nil, err
+	}
+	p.cmd = exec.Command(binary)
+	p.cmd.Dir = dir
+	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
+	p.cmd.Env = append(os.Environ(), "DATABASE_URL="+dsn, "DATA_DIR="+filepath.Join(dir, "data"), "HTTP_ADDR="+httpAddr,
+		"EMBEDDED_NATS_LISTEN="+natsAddr, "LOG_LEVEL=warn", "LOG_FORMAT=json", "FACEBOOK_APP_SECRET="+benchSecret,
+		"FORM_RATE_PER_MINUTE=100000000", "FORM_RATE_BURST=1000000", "REQUEST_RATE_PER_MINUTE=100000000",
+		"REQUEST_RATE_BURST=1000000", "DELIVERY_POLL=1h", "OPS_API_TOKEN="+hex.EncodeToString(token))
+	if err := p.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start %s: %w", binary, err)
+	}
+	p.exited = make(chan error, 1)
+	go func() { p.exited <- p.cmd.Wait() }()
+	p.url, p.metricsURL, p.natsURL = "http://"+httpAddr, "http://"+httpAddr+"/metrics", "nats://"+natsAddr
+	if err := p.waitReady(ctx, 2*time.Minute); err != nil {
+		return nil, err
+	}
+	if p.db, err = store.Open(ctx, dsn, 10*time.Second); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func (p *pipeline) waitReady(ctx context.Context, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-p.exited:
+			p.exited <- err
+			return fmt.Errorf("the pipeline stopped at start (%v); its log:\n%s", err, p.logTail())
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+		if resp, err := http.Get(p.url + "/readyz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("the pipeline was not ready within %s; its log:\n%s", limit, p.logTail())
+}
+
+var errNotDrained = errors.New("not drained")
+
+// waitDrained waits until want items have their actions, or limit passes.
+func (p *pipeline) waitDrained(ctx context.Context, want int, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for {
+		var n int
+		if err := p.db.GetContext(ctx, &n, `SELECT count(DISTINCT item_id) FROM inbox_entries`); err != nil {
+			return err
+		}
+		if n >= want {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return errNotDrained
+		}
+		select {
+		case err := <-p.exited:
+			p.exited <- err
+			return fmt.Errorf("the pipeline stopped (%v); its log:\n%s", err, p.logTail())
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
+
+// receivedEvents counts the feedback.received and feedback.routed events in the feedback stream.
+func (p *pipeline) streamCounts() (received, routed uint64, err error) {
+	nc, err := nats.Connect(p.natsURL, nats.Name("soak"))
+	if err != nil {
+		return 0, 0, err
+	}
+	defer nc.Close()
+	js, err := nc.JetStream()
+	if err != nil {
+		return 0, 0, err
+	}
+	info, err := js.StreamInfo("FEEDBACK", &nats.StreamInfoRequest{SubjectsFilter: "feedback.>"})
+	if err != nil {
+		return 0, 0, err
+	}
+	return info.State.Subjects["feedback.received"], info.State.Subjects["feedback.routed"], nil
+}
+
+// stop ends the process as an operator would (SIGINT), drops its database and its files.
+func (p *pipeline) stop() {
+	if p.db != nil {
+		p.db.Close()
+	}
+	if p.cmd != nil && p.cmd.Process != nil && p.exited != nil {
+		_ = p.cmd.Process.Signal(syscall.SIGINT)
+		select {
+		case <-p.exited:
+		case <-time.After(60 * time.Second):
+			_ = p.cmd.Process.Kill()
+			<-p.exited
+		}
+	}
+	if p.logs != nil {
+		p.logs.Close()
+	}
+	_ = store.DropDatabase(context.Background(), p.server, p.dbName)
+	_ = os.RemoveAll(p.dir)
+}
+
+// logSummary counts the pipeline's log lines by level and message (LOG_LEVEL=warn: warnings and
+// errors only, never patient text), most frequent first.
+func (p *pipeline) logSummary() []string {
+	raw, _ := os.ReadFile(p.logs.Name())
+	counts := map[string]int{}
+	for _, line := range bytes.Split(raw, []byte("\n")) {
+		var l struct{ Level, Message string }
+		if json.Unmarshal(line, &l) == nil && l.Level != "" {
+			counts[l.Level+": "+l.Message]++
+		}
+	}
+	out := make([]string, 0, len(counts))
+	for m, n := range counts {
+		out = append(out, fmt.Sprintf("%6d  %s", n, m))
+	}
+	slices.Sort(out)
+	slices.Reverse(out)
+	return out
+}
+
+// logTail is the end of the pipeline's log, to show why it failed.
+func (p *pipeline) logTail() string {
+	raw, _ := os.ReadFile(p.logs.Name())
+	if len(raw) > 4000 {
+		raw = raw[len(raw)-4000:]
+	}
+	return string(bytes.TrimSpace(raw))
+}
+
+func freeAddr() string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return ""
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
