@@ -303,8 +303,13 @@ func TestTheAPIServesAnItemToItsOrganisationsToken(t *testing.T) {
 		v.Decision.Route != "official_review" || len(v.Actions.Inbox) != 1 {
 		t.Fatalf("%d %+v %v", resp.StatusCode, v, err)
 	}
-	if n := count(t, e.db, `SELECT count(*) FROM audit_log WHERE action = 'viewed item' AND via = 'api' AND item_id = $1`, id); n != 1 {
-		t.Errorf("%d audit lines for the API view", n)
+	pm := e.person(t)
+	pm.signIn("pm@charlton.example")
+	if status, _, _ := pm.get("/v1/organisations/" + charlton + "/items/" + id.String()); status != http.StatusOK {
+		t.Errorf("the API with the session cookie: %d", status)
+	}
+	if n := count(t, e.db, `SELECT count(*) FROM audit_log WHERE action = 'viewed item' AND via = 'api' AND item_id = $1`, id); n != 2 {
+		t.Errorf("%d audit lines saying the item was read through the API, want 2 (by token, by cookie)", n)
 	}
 	if strings.Contains(e.logs.String(), token) {
 		t.Error("the logs contain the API token")

@@ -44,6 +44,7 @@ func (in *Inbox) apiPerson(next handler) http.HandlerFunc {
 			return
 		} else {
 			p, err = in.sessions.Touch(r.Context(), in.sessionToken(r))
+			p.Via = "api" // the audit log says which door the request came through, whatever its credential
 		}
 		switch {
 		case errors.Is(err, auth.ErrSignedOut):

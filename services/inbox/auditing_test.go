@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The page's own refresh (X-Signpost-Live) is not a new view of an item it already shows; but
@@ -53,6 +54,8 @@ func TestRequestsFromAnotherSiteAreRefusedAndNotRecorded(t *testing.T) {
 	id := e.store(t, item{org: charlton, practice: charlton, channel: "website_review", text: "Kind nurse", route: "official_review", kinds: []string{"respond"}})
 	pm := e.person(t)
 	pm.signIn("pm@charlton.example")
+	lastSeen := e.clock.Now()
+	e.clock.Advance(10 * time.Minute) // a request that counts as the person's activity would move last_seen_at on
 	audited := func() int { return count(t, e.db, `SELECT count(*) FROM audit_log WHERE action <> 'signed in'`) }
 	get := func(path, site string) (int, string) {
 		req, _ := http.NewRequest(http.MethodGet, e.srv.URL+path, nil)
@@ -70,6 +73,9 @@ func TestRequestsFromAnotherSiteAreRefusedAndNotRecorded(t *testing.T) {
 	}
 	if n := audited(); n != 0 {
 		t.Errorf("%d audit lines for requests refused", n)
+	}
+	if n := count(t, e.db, `SELECT count(*) FROM sessions WHERE last_seen_at > $1`, lastSeen); n != 0 {
+		t.Errorf("requests from another site kept the session awake")
 	}
 	for _, site := range []string{"same-origin", "none"} {
 		if status, body := get("/inbox/items/"+id.String(), site); status != http.StatusOK || !strings.Contains(body, "Kind nurse") {

@@ -16,7 +16,7 @@ type Config struct {
 	InsecureCookies bool
 	IdleTimeout     time.Duration // a session ends after this long without a request
 	SessionMax      time.Duration // and at this long after sign-in, whatever happens
-	TrustProxy      bool          // the client address is the first of X-Forwarded-For
+	TrustProxy      bool          // the client address is the last of X-Forwarded-For (the proxy's own)
 	DatabaseURL     string        // for the LISTEN connection of live updates
 	Now             func() time.Time
 	// PasswordCost is the argon2id cost of new password hashes (zero: OWASP's minimum, 19 MiB and

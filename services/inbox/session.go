@@ -2,12 +2,12 @@ package inbox
 
 import (
 	"errors"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/signpost/signpost/services/inbox/internal/auth"
+	"github.com/signpost/signpost/shared/httpx"
 )
 
 // The session cookie. Served securely it is named __Host-…, which browsers only accept when
@@ -55,27 +55,8 @@ func (in *Inbox) sessionToken(r *http.Request) string {
 	return ""
 }
 
-// client is where the request came from, for the audit log and throttling. Behind a proxy it is
-// the last address of X-Forwarded-For: the proxy appends the address it saw to whatever the
-// client sent, so every earlier address is the client's own say and could be anything.
-func (in *Inbox) client(r *http.Request) string {
-	if in.cfg.TrustProxy {
-		if fwd := r.Header.Values("X-Forwarded-For"); len(fwd) > 0 {
-			last := fwd[len(fwd)-1]
-			if i := strings.LastIndexByte(last, ','); i >= 0 {
-				last = last[i+1:]
-			}
-			if ip := net.ParseIP(strings.TrimSpace(last)); ip != nil {
-				return ip.String()
-			}
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
+// client is where the request came from, for the audit log and throttling.
+func (in *Inbox) client(r *http.Request) string { return httpx.ClientAddress(r, in.cfg.TrustProxy) }
 
 // handler is a page or API handler for a signed-in person.
 type handler func(w http.ResponseWriter, r *http.Request, p auth.Principal)
@@ -91,8 +72,8 @@ func (in *Inbox) signedIn(next handler) http.HandlerFunc {
 		token := in.sessionToken(r)
 		var p auth.Principal
 		var err error
-		if r.Method == http.MethodGet && r.Header.Get(liveHeader) == "1" {
-			p, err = in.sessions.Peek(r.Context(), token)
+		if r.Method == http.MethodGet && r.Header.Get(liveHeader) == "1" || fromAnotherSite(r) {
+			p, err = in.sessions.Peek(r.Context(), token) // not the person's activity: the idle timer runs on
 		} else {
 			p, err = in.sessions.Touch(r.Context(), token)
 		}

@@ -87,6 +87,29 @@ func TestFormsWithoutTheSessionsCSRFTokenAreRefused(t *testing.T) {
 	if n := count(t, e.db, `SELECT count(*) FROM inbox_entries WHERE state = 'handled'`); n != 0 {
 		t.Fatalf("%d entries handled by refused forms", n)
 	}
+	// Signing out is a state change too: a forged sign-out is refused and the session lives on.
+	if status, _, _ := pm.post("/inbox/sign-out", url.Values{"csrf": {"not-the-token"}}); status != http.StatusForbidden {
+		t.Errorf("sign-out with a wrong CSRF token: %d, want 403", status)
+	}
+	// A form posted from another origin is refused before its token is looked at, sign-in
+	// included (so no page elsewhere can sign the browser in to an account of its choosing).
+	for _, path := range []string{"/inbox/items/" + id.String() + "/handled", "/inbox/sign-in"} {
+		form := url.Values{"kind": {"respond"}, "csrf": {pm.csrf}, "email": {"other@charlton.example"}, "password": {password}}
+		req, _ := http.NewRequest(http.MethodPost, e.srv.URL+path, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		resp, err := pm.client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("POST %s from another site: %d, want 403", path, resp.StatusCode)
+		}
+	}
+	if n := count(t, e.db, `SELECT count(*) FROM inbox_entries WHERE state = 'handled'`) + count(t, e.db, `SELECT count(*) FROM sessions WHERE ended_at IS NOT NULL`); n != 0 {
+		t.Fatalf("%d entries handled or sessions ended by refused forms", n)
+	}
 	if status, _, _ := pm.post("/inbox/items/"+id.String()+"/handled", url.Values{"kind": {"respond"}}); status != http.StatusSeeOther {
 		t.Errorf("with the session's token: %d, want 303", status)
 	}

@@ -5,12 +5,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"net"
 	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/signpost/signpost/shared/httpx"
 	"github.com/signpost/signpost/shared/store"
 )
 
@@ -65,14 +65,8 @@ func accountKey(email string) string {
 	return "account:" + hex.EncodeToString(h[:])
 }
 
-// clientKey is the client's throttling key. An IPv6 client is counted by its /64, the block one
-// subscriber is usually given, so stepping through addresses of one network does not escape it.
-func clientKey(client string) string {
-	if ip := net.ParseIP(client); ip != nil && ip.To4() == nil {
-		return "client:" + ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
-	}
-	return "client:" + client
-}
+// clientKey is the client's throttling key (an IPv6 client by its /64).
+func clientKey(client string) string { return "client:" + httpx.ClientKey(client) }
 
 // Attempt counts a sign-in attempt against the email and the client before the password is
 // checked, and says until when sign-in is paused if either is locked (a locked attempt is not

@@ -3,14 +3,14 @@
 package ratelimit
 
 import (
-	"net"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/signpost/signpost/shared/httpx"
 )
 
 // Limiter allows each client perMinute requests a minute, with bursts of burst.
@@ -29,8 +29,8 @@ type client struct {
 	seen    time.Time
 }
 
-// New returns a limiter. With trustProxy the client is the first address in X-Forwarded-For (only
-// behind a proxy that sets it); otherwise it is the connection's address.
+// New returns a limiter. With trustProxy the client is the address the proxy saw (the last of
+// X-Forwarded-For), otherwise the connection's; an IPv6 client is counted by its /64.
 func New(perMinute, burst int, trustProxy bool) *Limiter {
 	return &Limiter{clients: map[string]*client{}, perMinute: perMinute, burst: burst, trustProxy: trustProxy,
 		maxClients: 100_000, now: time.Now}
@@ -69,16 +69,7 @@ func (l *Limiter) forget(now time.Time) {
 }
 
 func (l *Limiter) clientOf(r *http.Request) string {
-	if l.trustProxy {
-		if fwd := r.Header.Get("X-Forwarded-For"); fwd != "" {
-			return strings.TrimSpace(strings.Split(fwd, ",")[0])
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+	return httpx.ClientKey(httpx.ClientAddress(r, l.trustProxy))
 }
 
 // RetryAfter is the Retry-After header value for a wait.

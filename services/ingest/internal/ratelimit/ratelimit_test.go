@@ -35,11 +35,11 @@ func TestEachClientHasItsOwnBucket(t *testing.T) {
 func TestForwardedForOnlyWhenTrusted(t *testing.T) {
 	r := httptest.NewRequest("POST", "/", nil)
 	r.RemoteAddr = "10.0.0.1:1"
-	r.Header.Set("X-Forwarded-For", "198.51.100.7, 10.0.0.1")
+	r.Header.Set("X-Forwarded-For", "192.0.2.66, 198.51.100.7") // the client wrote the first, the proxy added the last
 	if got := New(1, 1, false).clientOf(r); got != "10.0.0.1" {
 		t.Errorf("untrusted: %s", got)
 	}
 	if got := New(1, 1, true).clientOf(r); got != "198.51.100.7" {
-		t.Errorf("trusted: %s", got)
+		t.Errorf("trusted: %s, want the address the proxy saw", got)
 	}
 }
