@@ -1,7 +1,6 @@
 package inbox
 
 import (
-	"bytes"
 	"embed"
 	"fmt"
 	"html/template"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/signpost/signpost/services/inbox/internal/auth"
 	"github.com/signpost/signpost/services/inbox/internal/views"
+	"github.com/signpost/signpost/shared/httpx"
 )
 
 //go:embed templates/*.html
@@ -144,25 +144,10 @@ func init() {
 
 // render writes a page with the security headers every inbox page carries.
 func (in *Inbox) render(w http.ResponseWriter, status int, name string, data any) {
-	var buf bytes.Buffer
-	if err := pages[name].ExecuteTemplate(&buf, "layout", data); err != nil {
+	if err := httpx.RenderPage(w, status, pages[name], data, httpx.PolicyScript,
+		"<!doctype html><title>Error</title><p>The page could not be shown. Reload it to try again.</p>\n"); err != nil {
 		in.log.Error().Err(err).Str("page", name).Msg("rendering page failed")
-		status = http.StatusInternalServerError
-		buf.Reset()
-		buf.WriteString("<!doctype html><title>Error</title><p>The page could not be shown. Reload it to try again.</p>\n")
 	}
-	securityHeaders(w.Header())
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
-}
-
-func securityHeaders(h http.Header) {
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Referrer-Policy", "same-origin")
-	h.Set("Cache-Control", "no-store")
 }
 
 type messagePage struct {

@@ -1,7 +1,6 @@
 package ops
 
 import (
-	"bytes"
 	"embed"
 	"fmt"
 	"html/template"
@@ -9,6 +8,8 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/signpost/signpost/shared/httpx"
 )
 
 //go:embed templates/*.html
@@ -89,25 +90,10 @@ func init() {
 
 // render writes a page with the security headers every operations page carries.
 func (o *Ops) render(w http.ResponseWriter, status int, name string, data any) {
-	var buf bytes.Buffer
-	if err := pages[name].ExecuteTemplate(&buf, "layout", data); err != nil {
+	if err := httpx.RenderPage(w, status, pages[name], data, httpx.PolicyNoScript,
+		"<!doctype html><title>Error</title><p>The page could not be shown. Reload it; if it keeps failing, use the dlq command.</p>\n"); err != nil {
 		o.log("rendering page failed", map[string]any{"page": name, "error": err.Error()})
-		status = http.StatusInternalServerError
-		buf.Reset()
-		buf.WriteString("<!doctype html><title>Error</title><p>The page could not be shown. Reload it; if it keeps failing, use the dlq command.</p>\n")
 	}
-	securityHeaders(w.Header())
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
-}
-
-func securityHeaders(h http.Header) {
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Referrer-Policy", "same-origin")
-	h.Set("Cache-Control", "no-store")
 }
 
 func serveCSS(w http.ResponseWriter, r *http.Request) {
