@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/signpost/signpost/services/signpost/system"
 	"github.com/signpost/signpost/shared/boot"
 )
 
@@ -22,6 +23,7 @@ func main() {
 		boot.Main("bench soak", runSoak)
 		return
 	}
+	system.LimitMemory() // the system runs in this process, as in the all-in-one
 	boot.Main("bench", run)
 }
 

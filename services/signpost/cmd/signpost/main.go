@@ -24,6 +24,7 @@ func main() {
 		})
 		return
 	}
+	system.LimitMemory()
 	boot.Main("signpost", func(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
 		return run(ctx, getenv, stdout, os.Stderr)
 	})
