@@ -45,7 +45,7 @@ bench:
 	  DATABASE_URL="$$url" $(GO) run ./services/signpost/cmd/bench && \
 	  DATABASE_URL="$$url" $(GO) test -run '^$$' -bench . -benchtime 2s \
 	    ./shared/event/ ./services/ingest/internal/facebook/ ./services/classifier/ ./services/classifier/internal/... \
-	    ./services/notifier/internal/plan/ ./services/notifier/internal/postgres/
+	    ./services/notifier/internal/plan/ ./services/notifier/internal/postgres/ ./services/inbox/internal/auth/
 
 ## fuzz: every fuzz target in the repository (found by name, so a new one is picked up), FUZZ_TIME
 ## each (default 60s), one after another; stops at the first crasher, which go saves under the

@@ -21,24 +21,21 @@ const (
 
 // limited applies the per-client limit on submissions to the JSON API.
 func (in *Ingest) limited(next http.Handler) http.Handler {
-	return correlate(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if ok, wait := in.limiter.Allow(r); !ok {
-			w.Header().Set("Retry-After", ratelimit.RetryAfter(wait))
-			in.reject(w, r, http.StatusTooManyRequests, "too many submissions from your address; wait "+
-				ratelimit.RetryAfter(wait)+" seconds (Retry-After) and send again")
-			return
-		}
-		next.ServeHTTP(w, r)
-	}))
+	return in.limit(in.limiter, "submissions", next)
 }
 
 // throttled applies the per-client limit on every other request, before anything else is done
 // with it (a signature checked, a token compared, a body read).
 func (in *Ingest) throttled(next http.Handler) http.Handler {
+	return in.limit(in.requests, "requests", next)
+}
+
+// limit refuses a client over l's limit with 429 and how long to wait for its next what.
+func (in *Ingest) limit(l *ratelimit.Limiter, what string, next http.Handler) http.Handler {
 	return correlate(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if ok, wait := in.requests.Allow(r); !ok {
+		if ok, wait := l.Allow(r); !ok {
 			w.Header().Set("Retry-After", ratelimit.RetryAfter(wait))
-			in.reject(w, r, http.StatusTooManyRequests, "too many requests from your address; wait "+
+			in.reject(w, r, http.StatusTooManyRequests, "too many "+what+" from your address; wait "+
 				ratelimit.RetryAfter(wait)+" seconds (Retry-After) and send again")
 			return
 		}

@@ -24,29 +24,11 @@ var errDatabaseDown = errors.New("database down")
 // startRouter runs a router with one handler on feedback.received and returns when it consumes.
 func startRouter(t *testing.T, n bustest.NATS, h message.HandlerFunc) {
 	t.Helper()
-	r, err := bus.NewRouter(n.Connect, n.Topology, bustest.Settings(),
-		func(err error) bool { return errors.Is(err, errDatabaseDown) }, watermill.NopLogger{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := newRouter(t, n)
 	if err := r.HandleBatch("test.handler", "feedback.received", "", oneByOne(h)); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- r.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := r.Close(); err != nil {
-			t.Errorf("close router: %v", err)
-		}
-		<-done
-	})
-	select {
-	case <-r.Running():
-	case <-time.After(10 * time.Second):
-		t.Fatal("router did not start")
-	}
+	runRouter(t, r)
 }
 
 // oneByOne is a batch handler that handles each message of a batch on its own.
@@ -187,10 +169,7 @@ func TestUnavailableDependencyWaitsForRedeliveryInsteadOfDeadLetter(t *testing.T
 
 func TestCorrelationIDTravelsToPublishedMessages(t *testing.T) {
 	n := bustest.Start(t)
-	r, err := bus.NewRouter(n.Connect, n.Topology, bustest.Settings(), nil, watermill.NopLogger{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := newRouter(t, n)
 	got := make(chan string, 1)
 	if err := r.HandleBatch("first", "feedback.received", "feedback.routed", oneByOne(func(m *message.Message) ([]*message.Message, error) {
 		return []*message.Message{message.NewMessage(uuid.NewString(), []byte("out"))}, nil
@@ -203,11 +182,7 @@ func TestCorrelationIDTravelsToPublishedMessages(t *testing.T) {
 	})); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go r.Run(ctx)
-	defer r.Close()
-	<-r.Running()
+	runRouter(t, r)
 	publish(t, n, "x")
 	select {
 	case c := <-got:
@@ -222,11 +197,7 @@ func TestCorrelationIDTravelsToPublishedMessages(t *testing.T) {
 func TestAMessageJetStreamGivesUpOnIsDeadLettered(t *testing.T) {
 	n := bustest.Start(t)
 	var calls atomic.Int32
-	r, err := bus.NewRouter(n.Connect, n.Topology, bustest.Settings(),
-		func(err error) bool { return errors.Is(err, errDatabaseDown) }, watermill.NopLogger{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := newRouter(t, n)
 	if err := r.HandleBatch("test.handler", "feedback.received", "", oneByOne(func(m *message.Message) ([]*message.Message, error) {
 		calls.Add(1)
 		return nil, errDatabaseDown // never poison, so only JetStream's delivery limit ends it
@@ -241,11 +212,7 @@ func TestAMessageJetStreamGivesUpOnIsDeadLettered(t *testing.T) {
 	if err := r.WatchMaxDeliveries(nc); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go r.Run(ctx)
-	defer r.Close()
-	<-r.Running()
+	runRouter(t, r)
 	publish(t, n, "stuck")
 	bustest.WaitFor(t, "the undeliverable message in the dead-letter stream", func() bool { return len(deadLetters(t, n)) == 1 })
 	dl := deadLetters(t, n)[0]

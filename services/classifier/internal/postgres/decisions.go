@@ -2,6 +2,8 @@
 package postgres
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -30,15 +32,6 @@ type Decided struct {
 	Item          feedback.Item
 	CorrelationID string
 	Decision      feedback.Decision
-}
-
-// Save stores one item revision with its decision; see SaveBatch.
-func (s *Decisions) Save(ctx context.Context, it feedback.Item, correlationID string, d feedback.Decision) (feedback.Decision, error) {
-	stored, err := s.SaveBatch(ctx, []Decided{{Item: it, CorrelationID: correlationID, Decision: d}})
-	if err != nil {
-		return feedback.Decision{}, err
-	}
-	return stored[0], nil
 }
 
 // SaveBatch stores the item revisions and their decisions in one transaction, three statements
@@ -173,9 +166,9 @@ func rows(batch []Decided) (items, decisions, keys []byte, err error) {
 	for _, r := range newest {
 		is = append(is, r)
 	}
-	slices.SortFunc(is, func(a, b itemRow) int { return strings.Compare(a.ID.String(), b.ID.String()) })
+	slices.SortFunc(is, func(a, b itemRow) int { return bytes.Compare(a.ID[:], b.ID[:]) })
 	slices.SortFunc(ds, func(a, b decisionRow) int {
-		return strings.Compare(a.ItemID.String()+a.Revision, b.ItemID.String()+b.Revision)
+		return cmp.Or(bytes.Compare(a.ItemID[:], b.ItemID[:]), strings.Compare(a.Revision, b.Revision))
 	})
 	if items, err = json.Marshal(is); err != nil {
 		return nil, nil, nil, err

@@ -11,9 +11,6 @@ import (
 	"github.com/signpost/signpost/shared/feedback"
 )
 
-// PersonModel is the model version of a decision a person made.
-const PersonModel = feedback.DecidedByPerson
-
 // Kinds of revision a person makes.
 const (
 	Confirmed = "confirmed"
@@ -38,7 +35,7 @@ func Revise(current feedback.Decision, confirm bool, route feedback.Route, flags
 		if route == current.Route && slices.Equal(flags, sortedFlags(current.Flags)) {
 			confirm = true
 		} else {
-			d.Route, d.Flags, d.Confidence, d.ModelVersion = route, flags, 1, PersonModel
+			d.Route, d.Flags, d.Confidence, d.ModelVersion = route, flags, 1, feedback.DecidedByPerson
 			d.Reasons = []string{fmt.Sprintf("a Practice Manager corrected the decision (was %s%s)", current.Route, flagSuffix(current.Flags))}
 		}
 	}

@@ -23,9 +23,9 @@ func TestAPersonsDecisionNeedsNoReview(t *testing.T) {
 		wantErr   error
 	}{
 		{"confirm", true, "", nil, Confirmed, feedback.Complaint, []feedback.Flag{feedback.Abusive}, "m1", nil},
-		{"correct", false, feedback.OfficialReview, nil, Corrected, feedback.OfficialReview, []feedback.Flag{}, PersonModel, nil},
+		{"correct", false, feedback.OfficialReview, nil, Corrected, feedback.OfficialReview, []feedback.Flag{}, feedback.DecidedByPerson, nil},
 		{"flags sorted, repeats dropped", false, feedback.Complaint, []feedback.Flag{feedback.Safeguarding, feedback.Abusive, feedback.Safeguarding},
-			Corrected, feedback.Complaint, []feedback.Flag{feedback.Abusive, feedback.Safeguarding}, PersonModel, nil},
+			Corrected, feedback.Complaint, []feedback.Flag{feedback.Abusive, feedback.Safeguarding}, feedback.DecidedByPerson, nil},
 		{"the same answer is a confirmation", false, feedback.Complaint, []feedback.Flag{feedback.Abusive}, Confirmed, feedback.Complaint,
 			[]feedback.Flag{feedback.Abusive}, "m1", nil},
 		{"unknown route", false, "sideways", nil, "", "", nil, "", ErrInvalidDecision},

@@ -25,7 +25,7 @@ const (
 )
 
 // Removed records that the author removed the item and cancels its messages not yet sent. It may
-// come before the item's plan is stored; Save then stores those messages cancelled.
+// come before the item's plan is stored; SaveBatch then stores those messages cancelled.
 func (s *Actions) Removed(ctx context.Context, organisation string, itemID uuid.UUID, at time.Time) (cancelled int64, err error) {
 	err = store.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		if _, err := tx.ExecContext(ctx, `
@@ -57,13 +57,6 @@ type Actions struct {
 // NewActions returns a store over db.
 func NewActions(db *sqlx.DB) *Actions { return &Actions{db: db} }
 
-// Save stores the plan for an item in one transaction. Every row is keyed on the item and what
-// it is (inbox kind, message medium), so saving the same plan again changes nothing: a
-// redelivered event never makes a second message to the patient.
-func (s *Actions) Save(ctx context.Context, it feedback.Item, pl plan.Plan) error {
-	return s.SaveBatch(ctx, []Planned{{Item: it, Plan: pl}})
-}
-
 // Planned is an item with the plan for it.
 type Planned struct {
 	Item feedback.Item
@@ -72,8 +65,10 @@ type Planned struct {
 	DecidedByPerson bool
 }
 
-// SaveBatch stores the plans of several items in one transaction (see Save), six statements
-// whatever the batch's size. Inbox entries, complaint cases and moderation requests are stored
+// SaveBatch stores the plans of several items in one transaction, six statements whatever the
+// batch's size. Every row is keyed on the item and what it is (inbox kind, message medium), so
+// saving the same plan again changes nothing: a redelivered event never makes a second message to
+// the patient. Inbox entries, complaint cases and moderation requests are stored
 // only for an item's newest revision (a late redelivery of an older one brings nothing back);
 // messages are stored for every revision, cancelled when superseded. An item with two revisions
 // in one batch is stored revision after revision, in the batch's order.

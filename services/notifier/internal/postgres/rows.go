@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"encoding/json"
+	"errors"
 
 	"github.com/google/uuid"
 
@@ -112,16 +113,20 @@ func encodeRound(plans []Planned) (round, error) {
 		}
 	}
 	var r round
-	var err error
-	for _, e := range []struct {
-		to   *[]byte
-		rows any
-		n    int
-	}{{&r.inbox, inbox, len(inbox)}, {&r.messages, messages, len(messages)}, {&r.edited, edited, len(edited)},
-		{&r.cases, cases, len(cases)}, {&r.moderation, moderation, len(moderation)}, {&r.unflagged, unflagged, len(unflagged)}} {
-		if e.n > 0 && err == nil {
-			*e.to, err = json.Marshal(e.rows)
-		}
+	errs := make([]error, 6)
+	r.inbox, errs[0] = jsonRows(inbox)
+	r.messages, errs[1] = jsonRows(messages)
+	r.edited, errs[2] = jsonRows(edited)
+	r.cases, errs[3] = jsonRows(cases)
+	r.moderation, errs[4] = jsonRows(moderation)
+	r.unflagged, errs[5] = jsonRows(unflagged)
+	return r, errors.Join(errs...)
+}
+
+// jsonRows is rows as one JSON array, or nil when there are none (the statement is skipped).
+func jsonRows[T any](rows []T) ([]byte, error) {
+	if len(rows) == 0 {
+		return nil, nil
 	}
-	return r, err
+	return json.Marshal(rows)
 }
