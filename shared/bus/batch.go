@@ -39,6 +39,7 @@ type batchConsumer struct {
 	handler  BatchHandler
 	conn     *nats.Conn
 	js       jetstream.JetStream
+	commit   *groupCommit
 	incoming chan jetstream.Msg
 	consume  jetstream.ConsumeContext
 	stop     chan struct{}
@@ -57,11 +58,16 @@ func (r *Router) HandleBatch(name, from, to string, h BatchHandler) error {
 		nc.Close()
 		return err
 	}
+	gc, err := newGroupCommit(nc)
+	if err != nil {
+		nc.Close()
+		return err
+	}
 	subject := r.topo.Subject(from)
 	if to != "" {
 		to = r.topo.Subject(to)
 	}
-	r.batches = append(r.batches, &batchConsumer{r: r, name: name, subject: subject, to: to, handler: h, conn: nc, js: js,
+	r.batches = append(r.batches, &batchConsumer{r: r, name: name, subject: subject, to: to, handler: h, conn: nc, js: js, commit: gc,
 		incoming: make(chan jetstream.Msg, r.settings.BatchSize), stop: make(chan struct{})})
 	r.handlers = append(r.handlers, name)
 	r.observer.HandlerAdded(name)
@@ -133,6 +139,7 @@ func (b *batchConsumer) close() {
 		b.consume.Stop()
 	}
 	b.workers.Wait()
+	b.commit.close()
 	for {
 		select {
 		case m := <-b.incoming:
@@ -233,7 +240,7 @@ func (b *batchConsumer) run(ds []*delivery) (retry []*delivery) {
 		}
 		out = append(out, res.Publish...)
 	}
-	if err := publishAll(b.js, b.to, out); err != nil {
+	if err := b.publish(out); err != nil {
 		b.r.logger.Error("publish a batch's events; its messages wait for redelivery", err, nil)
 		b.wait(done)
 		return retry
@@ -242,6 +249,15 @@ func (b *batchConsumer) run(ds []*delivery) (retry []*delivery) {
 		_ = d.raw.Ack()
 	}
 	return retry
+}
+
+// publish stores the events a batch produced, together with those of the batches handled beside it.
+func (b *batchConsumer) publish(out []*message.Message) error {
+	msgs, err := marshalAll(b.to, out)
+	if err != nil {
+		return err
+	}
+	return b.commit.store(msgs)
 }
 
 // failed settles a message whose handling failed: dead-lettered when no retry can help (or none is

@@ -1,6 +1,7 @@
 package bus
 
 import (
+	"context"
 	"errors"
 	"time"
 
@@ -14,45 +15,50 @@ import (
 // publishTimeout bounds how long a publisher waits for JetStream to store what it sent.
 const publishTimeout = 10 * time.Second
 
-// publisher is a Watermill publisher to JetStream that sends all the messages of one Publish
-// call at once and returns when the stream has stored every one.
+// errPublisherClosed answers a Publish after Close.
+var errPublisherClosed = errors.New("publisher closed")
+
+// publisher is a Watermill publisher to JetStream that returns when the stream has stored every
+// message of a Publish call. What concurrent calls publish is stored together (group commit).
 type publisher struct {
-	nc *nats.Conn
-	js jetstream.JetStream
+	nc     *nats.Conn
+	commit *groupCommit
 }
 
 // NewPublisher publishes to JetStream and returns only once the stream has acknowledged every
-// message (so they are durable). The messages of one call go out together and JetStream
-// acknowledges them as it stores them, rather than one round trip after another. The Watermill
-// message UUID goes out as Nats-Msg-Id, so a message published twice within the stream's
-// duplicate window is stored once: give messages ids derived from the source's own ids. Messages
-// are written in Watermill's NATS format. Closing the publisher closes nc.
+// message (so they are durable). What is published while an earlier batch is being stored goes
+// out together as the next atomic batch, with one sync to disk for all of it. The Watermill
+// message UUID goes out as Nats-Msg-Id, so a message published twice within the stream's duplicate
+// window is stored once: give messages ids derived from the source's own ids. Messages are written
+// in Watermill's NATS format. Closing the publisher closes nc.
 func NewPublisher(nc *nats.Conn, _ watermill.LoggerAdapter) (message.Publisher, error) {
-	js, err := jetstream.New(nc)
+	gc, err := newGroupCommit(nc)
 	if err != nil {
 		return nil, err
 	}
-	return &publisher{nc: nc, js: js}, nil
+	return &publisher{nc: nc, commit: gc}, nil
 }
 
 func (p *publisher) Publish(subject string, msgs ...*message.Message) error {
-	return publishAll(p.js, subject, msgs)
+	out, err := marshalAll(subject, msgs)
+	if err != nil {
+		return err
+	}
+	return p.commit.store(out)
 }
 
 func (p *publisher) Close() error {
+	p.commit.close()
 	p.nc.Close()
 	return nil
 }
 
-// publishAll sends msgs to subject and waits until JetStream has stored every one.
-func publishAll(js jetstream.JetStream, subject string, msgs []*message.Message) error {
+// publishEach sends msgs as separate messages and waits until JetStream has stored every one (a
+// message id already stored within the duplicate window counts as stored).
+func publishEach(js jetstream.JetStream, msgs []*nats.Msg) error {
 	futures := make([]jetstream.PubAckFuture, 0, len(msgs))
 	for _, m := range msgs {
-		nm, err := marshal(subject, m)
-		if err != nil {
-			return err
-		}
-		f, err := js.PublishMsgAsync(nm)
+		f, err := js.PublishMsgAsync(m)
 		if err != nil {
 			return err
 		}
@@ -72,18 +78,51 @@ func publishAll(js jetstream.JetStream, subject string, msgs []*message.Message)
 	return nil
 }
 
+// storeAll stores msgs in atomic batches when the stream takes them (see CommitAtomically), one
+// by one otherwise; atomic reports whether to try batches at all. A batch the server refused, or
+// did not take as one, goes out again message by message: its message ids make that safe, since
+// the stream drops a message it already holds. It returns whether the stream took batches.
+func storeAll(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, msgs []*nats.Msg, atomic bool) (bool, error) {
+	if len(msgs) < minAtomicBatch || !atomic {
+		return atomic, publishEach(js, msgs)
+	}
+	for len(msgs) > 0 {
+		chunk := msgs[:min(len(msgs), MaxAtomicBatch)]
+		msgs = msgs[len(chunk):]
+		err := CommitAtomically(ctx, nc, chunk)
+		var refused *refusedBatch
+		switch {
+		case err == nil:
+			continue
+		case errors.Is(err, errNotAtomic):
+			atomic = false
+		case !errors.As(err, &refused):
+			return atomic, err // the connection failed: the caller retries
+		}
+		if err := publishEach(js, chunk); err != nil {
+			return atomic, err
+		}
+	}
+	return atomic, nil
+}
+
 // unmarshal reads a message published through Watermill's NATS marshaler.
 func unmarshal(m jetstream.Msg) (*message.Message, error) {
 	return (&wmnats.NATSMarshaler{}).Unmarshal(&nats.Msg{Subject: m.Subject(), Data: m.Data(), Header: m.Headers()})
 }
 
-// marshal writes a message as Watermill's NATS marshaler does, with its id as Nats-Msg-Id so that
-// JetStream drops it if it was already published within the duplicate window.
-func marshal(subject string, m *message.Message) (*nats.Msg, error) {
-	nm, err := (&wmnats.NATSMarshaler{}).Marshal(subject, m)
-	if err != nil {
-		return nil, err
+// marshalAll writes messages as Watermill's NATS marshaler does, each with its id as Nats-Msg-Id
+// so that JetStream drops it if it was already published within the duplicate window.
+func marshalAll(subject string, msgs []*message.Message) ([]*nats.Msg, error) {
+	out := make([]*nats.Msg, 0, len(msgs))
+	for _, m := range msgs {
+		nm, err := (&wmnats.NATSMarshaler{}).Marshal(subject, m)
+		if err != nil {
+			return nil, err
+		}
+		withoutBatchHeaders(nm.Header)
+		nm.Header.Set(nats.MsgIdHdr, m.UUID)
+		out = append(out, nm)
 	}
-	nm.Header.Set(nats.MsgIdHdr, m.UUID)
-	return nm, nil
+	return out, nil
 }

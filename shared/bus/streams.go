@@ -42,6 +42,8 @@ func EnsureStreams(ctx context.Context, nc *nats.Conn, topo event.Topology, limi
 			Retention:   jetstream.LimitsPolicy,
 			Duplicates:  limits.DuplicateWindow,
 			MaxAge:      limits.MaxAge,
+			// Publishers store what they send together as atomic batches: one sync to disk each.
+			AllowAtomicPublish: true,
 		},
 		{
 			Name:        topo.DeadLetterStream(),

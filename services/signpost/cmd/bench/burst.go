@@ -4,10 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"runtime"
 	"runtime/debug"
-	"runtime/pprof"
-	"syscall"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -43,14 +40,7 @@ func burstDrain(ctx context.Context, s settings) (row, error) {
 	}
 	debug.FreeOSMemory() // what queueing used is the loader's, not the system's: give it back first
 
-	if path := os.Getenv("BENCH_CPUPROFILE"); path != "" {
-		stop, err := cpuProfile(path)
-		if err != nil {
-			return row{}, err
-		}
-		defer stop()
-	}
-	cpuStart := cpuTime()
+	busy := startBusy()
 	start := time.Now()
 	sys, err = benchSystem(ctx, s, dataDir, dbName)
 	if err != nil {
@@ -68,10 +58,9 @@ func burstDrain(ctx context.Context, s settings) (row, error) {
 		}
 	}
 	took := time.Since(start)
-	cores := (cpuTime() - cpuStart).Seconds() / took.Seconds()
 	return row{name: fmt.Sprintf("(b) burst: %d queued items drained to actions", s.burst), perSec: float64(n) / took.Seconds(),
 		rssMB: rss, limit: "limit: JetStream durable consume, explicit ack",
-		note: fmt.Sprintf("(%d done in %s, this process busy %.2f of %d cores)", n, took.Round(time.Second), cores, runtime.NumCPU())}, nil
+		note: fmt.Sprintf("(%d done in %s; %s)", n, took.Round(time.Second), busy())}, nil
 }
 
 func enqueue(ctx context.Context, storeDir string, count int, all []string) error {
@@ -112,27 +101,4 @@ func enqueue(ctx context.Context, storeDir string, count int, all []string) erro
 	}
 	<-js.PublishAsyncComplete()
 	return nil
-}
-
-// cpuProfile writes a CPU profile of this process to path until stop is called
-// (go tool pprof -top <path>).
-func cpuProfile(path string) (stop func(), err error) {
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, err
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return func() { pprof.StopCPUProfile(); f.Close() }, nil
-}
-
-// cpuTime is the CPU time this process has used, user and system.
-func cpuTime() time.Duration {
-	var u syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
-		return 0
-	}
-	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
 }

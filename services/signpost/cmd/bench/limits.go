@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/signpost/signpost/shared/bus"
@@ -19,7 +20,8 @@ const limitMessages = 50000
 // payload is about the size of a feedback.received event.
 var payload = []byte(strings.Repeat("x", 700))
 
-// rawLimits measures JetStream publish (async, acknowledged, fsync on every write), durable
+// rawLimits measures JetStream publish (async, acknowledged, fsync on every write; and in atomic
+// batches, one fsync each), durable
 // consume with explicit acks, and Postgres inserts of 100 rows per committed statement.
 func rawLimits(ctx context.Context, s settings) ([]row, error) {
 	dir, err := os.MkdirTemp("", "signpost-bench-nats")
@@ -41,7 +43,8 @@ func rawLimits(ctx context.Context, s settings) ([]row, error) {
 	if err != nil {
 		return nil, err
 	}
-	stream, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: "LIMITS", Subjects: []string{"limits.>"}, Storage: jetstream.FileStorage})
+	stream, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: "LIMITS", Subjects: []string{"limits.>"}, Storage: jetstream.FileStorage,
+		AllowAtomicPublish: true})
 	if err != nil {
 		return nil, err
 	}
@@ -59,12 +62,21 @@ func rawLimits(ctx context.Context, s settings) ([]row, error) {
 	}
 	publish := float64(limitMessages) / time.Since(start).Seconds()
 
+	var batched []row
+	for _, size := range []int{16, 256} {
+		rate, err := atomicPublish(ctx, nc, size)
+		if err != nil {
+			return nil, err
+		}
+		batched = append(batched, row{name: fmt.Sprintf("limit: JetStream publish, atomic batches of %d", size), perSec: rate})
+	}
+
 	cons, err := stream.CreateConsumer(ctx, jetstream.ConsumerConfig{Durable: "limits", AckPolicy: jetstream.AckExplicitPolicy})
 	if err != nil {
 		return nil, err
 	}
 	start = time.Now()
-	for got := 0; got < limitMessages; {
+	for got := 0; got < limitMessages*3; {
 		batch, err := cons.Fetch(500, jetstream.FetchMaxWait(5*time.Second))
 		if err != nil {
 			return nil, err
@@ -79,17 +91,31 @@ func rawLimits(ctx context.Context, s settings) ([]row, error) {
 			return nil, batch.Error()
 		}
 	}
-	consume := float64(limitMessages) / time.Since(start).Seconds()
+	consume := float64(limitMessages*3) / time.Since(start).Seconds()
 
 	insert, err := postgresInserts(ctx, s.database)
 	if err != nil {
 		return nil, err
 	}
-	return []row{
-		{name: "limit: JetStream publish (fsync)", perSec: publish},
-		{name: "limit: JetStream durable consume, explicit ack", perSec: consume},
-		{name: "limit: Postgres insert, 100 rows a statement", perSec: insert},
-	}, nil
+	return append(append([]row{{name: "limit: JetStream publish (fsync)", perSec: publish}}, batched...),
+		row{name: "limit: JetStream durable consume, explicit ack", perSec: consume},
+		row{name: "limit: Postgres insert, 100 rows a statement", perSec: insert}), nil
+}
+
+// atomicPublish stores limitMessages in atomic batches of size, one batch after another: one sync
+// to disk per batch.
+func atomicPublish(ctx context.Context, nc *nats.Conn, size int) (float64, error) {
+	msgs := make([]*nats.Msg, size)
+	start := time.Now()
+	for sent := 0; sent < limitMessages; sent += size {
+		for i := range msgs {
+			msgs[i] = &nats.Msg{Subject: fmt.Sprintf("limits.%d", i%10), Data: payload, Header: nats.Header{}}
+		}
+		if err := bus.CommitAtomically(ctx, nc, msgs[:min(size, limitMessages-sent)]); err != nil {
+			return 0, err
+		}
+	}
+	return float64(limitMessages) / time.Since(start).Seconds(), nil
 }
 
 func postgresInserts(ctx context.Context, dsn string) (float64, error) {

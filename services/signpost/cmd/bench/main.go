@@ -2,7 +2,7 @@
 // items per second and latency, beside the raw limits of JetStream and Postgres measured in the
 // same run with the same settings (file store, fsync on every write; committed rows).
 //
-//	make bench          (BENCH_SECONDS, BENCH_RATE, BENCH_BURST tune the run)
+//	make bench          (BENCH_SECONDS, BENCH_RATE, BENCH_BURST tune the run; BENCH_WORKLOADS picks)
 //	make soak           (bench soak: SOAK_MINUTES, SOAK_RATE, SOAK_BURST_SECONDS, SOAK_BURST_FACTOR)
 package main
 
@@ -11,7 +11,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/signpost/signpost/services/signpost/system"
@@ -40,29 +42,53 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	if s.database == "" {
 		s.database = boot.DefaultDatabaseURL
 	}
+	if path := getenv("BENCH_CPUPROFILE"); path != "" {
+		stop, err := cpuProfile(path)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	var rows []row
-	limits, err := rawLimits(ctx, s)
-	if err != nil {
-		return fmt.Errorf("raw limits: %w", err)
+	want := workloads(getenv("BENCH_WORKLOADS"))
+	if want("limits") {
+		limits, err := rawLimits(ctx, s)
+		if err != nil {
+			return fmt.Errorf("raw limits: %w", err)
+		}
+		rows = append(rows, limits...)
 	}
-	rows = append(rows, limits...)
-	classifier, err := classifierAlone()
-	if err != nil {
-		return fmt.Errorf("classifier alone: %w", err)
+	if want("classifier") {
+		classifier, err := classifierAlone()
+		if err != nil {
+			return fmt.Errorf("classifier alone: %w", err)
+		}
+		rows = append(rows, classifier)
 	}
-	rows = append(rows, classifier)
-	sustained, err := sustainedRun(ctx, s)
-	if err != nil {
-		return fmt.Errorf("sustained: %w", err)
+	if want("sustained") {
+		sustained, err := sustainedRun(ctx, s)
+		if err != nil {
+			return fmt.Errorf("sustained: %w", err)
+		}
+		rows = append(rows, sustained...)
 	}
-	rows = append(rows, sustained...)
-	burst, err := burstDrain(ctx, s)
-	if err != nil {
-		return fmt.Errorf("burst: %w", err)
+	if want("burst") {
+		burst, err := burstDrain(ctx, s)
+		if err != nil {
+			return fmt.Errorf("burst: %w", err)
+		}
+		rows = append(rows, burst)
 	}
-	rows = append(rows, burst)
 	printTable(stdout, rows)
 	return nil
+}
+
+// workloads says whether to run a workload: every one when list is empty, else those it names
+// (BENCH_WORKLOADS=limits,classifier,sustained,burst).
+func workloads(list string) func(string) bool {
+	return func(name string) bool {
+		return list == "" || slices.Contains(strings.Split(list, ","), name)
+	}
 }
 
 // row is one line of the table.

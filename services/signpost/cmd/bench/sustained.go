@@ -95,6 +95,7 @@ func sustainedRun(ctx context.Context, s settings) ([]row, error) {
 		}()
 	}
 	start := time.Now()
+	busy := startBusy()
 	rss := 0.0
 	t := time.NewTicker(interval)
 	for n := 0; time.Since(start) < time.Duration(s.seconds)*time.Second; n++ {
@@ -117,7 +118,8 @@ func sustainedRun(ctx context.Context, s settings) ([]row, error) {
 		return nil, err
 	}
 	rss = max(rss, rssMB())
-	note := fmt.Sprintf("(%d items offered at %d/s for %s; %d requests failed)", len(acked), s.rate, offered.Round(time.Second), failures)
+	note := fmt.Sprintf("(%d items acknowledged at %d/s offered for %s; %d requests failed; %s, the load generator included)",
+		len(acked), s.rate, offered.Round(time.Second), failures, busy())
 	return []row{{name: "(a) sustained: webhook batches + forms, ack -> actions", perSec: float64(len(lat)) / last.Sub(start).Seconds(),
 		p50: pct(lat, 50), p99: pct(lat, 99), rssMB: rss, limit: "limit: JetStream publish (fsync)", note: note}}, nil
 }

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// startBusy starts measuring how busy this process and Postgres are; the function it returns
+// says it, as a share of the machine's cores, for the time since.
+func startBusy() func() string {
+	start, cpu, pg := time.Now(), cpuTime(), postgresCPUTime()
+	return func() string {
+		took := time.Since(start).Seconds()
+		return fmt.Sprintf("busy: this process %.2f, Postgres %.2f of %d cores", (cpuTime()-cpu).Seconds()/took,
+			(postgresCPUTime()-pg).Seconds()/took, runtime.NumCPU())
+	}
+}
+
+// cpuProfile writes a CPU profile of this process to path until stop is called
+// (go tool pprof -top <path>).
+func cpuProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+// cpuTime is the CPU time this process has used, user and system.
+func cpuTime() time.Duration {
+	var u syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
+		return 0
+	}
+	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
+}
+
+// postgresCPUTime is the CPU time used so far by the machine's postgres processes (from /proc;
+// a backend that ended in between is missed, and the pools here keep theirs).
+func postgresCPUTime() time.Duration {
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	var ticks int64
+	for _, path := range stats {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ... with utime and stime the 12th and 13th fields after comm.
+		open, end := bytes.IndexByte(raw, '('), bytes.LastIndexByte(raw, ')')
+		if open < 0 || end < open || string(raw[open+1:end]) != "postgres" {
+			continue
+		}
+		fields := strings.Fields(string(raw[end+1:]))
+		if len(fields) < 13 {
+			continue
+		}
+		user, _ := strconv.ParseInt(fields[11], 10, 64)
+		sys, _ := strconv.ParseInt(fields[12], 10, 64)
+		ticks += user + sys
+	}
+	return time.Duration(ticks) * time.Second / 100 // USER_HZ is 100 on Linux
+}

@@ -1,0 +1,185 @@
+package bus_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/signpost/signpost/shared/bus"
+	"github.com/signpost/signpost/shared/bustest"
+)
+
+func newPublisher(t *testing.T, n bustest.NATS) message.Publisher {
+	t.Helper()
+	nc, err := n.Connect("test-publisher")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := bus.NewPublisher(nc, watermill.NopLogger{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = pub.Close() })
+	return pub
+}
+
+func messages(prefix string, n int) []*message.Message {
+	out := make([]*message.Message, n)
+	for i := range out {
+		out[i] = message.NewMessage(fmt.Sprintf("%s-%d", prefix, i), []byte(fmt.Sprintf("%s body %d", prefix, i)))
+	}
+	return out
+}
+
+// stored counts the stream's messages by Watermill id and by atomic batch.
+func stored(t *testing.T, n bustest.NATS, stream string) (byID map[string]int, batches map[string]int) {
+	t.Helper()
+	byID, batches = map[string]int{}, map[string]int{}
+	for _, m := range n.Messages(t, stream) {
+		byID[m.Header.Get(nats.MsgIdHdr)]++
+		if b := m.Header.Get("Nats-Batch-Id"); b != "" {
+			batches[b]++
+		}
+	}
+	return byID, batches
+}
+
+func TestManyMessagesAreStoredAsOneAtomicBatchEachOnce(t *testing.T) {
+	n := bustest.Start(t)
+	pub := newPublisher(t, n)
+	subject := n.Topology.Subject("feedback.received")
+	if err := pub.Publish(subject, messages("a", 2500)...); err != nil {
+		t.Fatal(err)
+	}
+	byID, batches := stored(t, n, n.Topology.FeedbackStream())
+	if len(byID) != 2500 {
+		t.Fatalf("stored %d distinct messages, want 2500", len(byID))
+	}
+	for id, c := range byID {
+		if c != 1 {
+			t.Fatalf("%s stored %d times", id, c)
+		}
+	}
+	if n.Server != nil && len(batches) != 3 { // the embedded server takes batches of up to 1,000
+		t.Fatalf("stored in %d atomic batches (%v), want 3", len(batches), batches)
+	}
+}
+
+func TestABatchHoldingMessagesAlreadyStoredStoresTheRestOnce(t *testing.T) {
+	n := bustest.Start(t)
+	pub := newPublisher(t, n)
+	subject := n.Topology.Subject("feedback.received")
+	all := messages("dup", 20)
+	if err := pub.Publish(subject, all[5], all[12]); err != nil {
+		t.Fatal(err)
+	}
+	// The server refuses a batch holding an id within its duplicate window; the publisher then
+	// stores the messages one by one and the stream drops the two it has.
+	if err := pub.Publish(subject, all...); err != nil {
+		t.Fatal(err)
+	}
+	byID, _ := stored(t, n, n.Topology.FeedbackStream())
+	if len(byID) != 20 {
+		t.Fatalf("stored %d distinct messages, want 20", len(byID))
+	}
+	for id, c := range byID {
+		if c != 1 {
+			t.Fatalf("%s stored %d times", id, c)
+		}
+	}
+}
+
+func TestAStreamWithoutAtomicBatchesStillStoresEveryMessage(t *testing.T) {
+	n := bustest.Start(t)
+	nc, err := n.Connect("test-setup")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, _ := jetstream.New(nc)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	name := n.Topology.Prefix + "_PLAIN"
+	if _, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: name, Subjects: []string{n.Topology.Prefix + ".plain"},
+		Duplicates: time.Minute}); err != nil {
+		t.Fatal(err)
+	}
+	pub := newPublisher(t, n)
+	for round := range 2 {
+		if err := pub.Publish(n.Topology.Prefix+".plain", messages(fmt.Sprint("plain", round), 30)...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	byID, batches := stored(t, n, name)
+	if len(byID) != 60 || len(batches) != 0 {
+		t.Fatalf("stored %d distinct messages in %d batches, want 60 and none", len(byID), len(batches))
+	}
+	for id, c := range byID {
+		if c != 1 {
+			t.Fatalf("%s stored %d times", id, c)
+		}
+	}
+}
+
+func TestCallersPublishingAtOnceShareBatchesAndEachHearsItsOwnOutcome(t *testing.T) {
+	n := bustest.Start(t)
+	nc, err := n.Connect("test-setup")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, _ := jetstream.New(nc)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s, err := js.Stream(ctx, n.Topology.FeedbackStream())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := s.CachedInfo().Config
+	cfg.MaxMsgSize = 4096
+	if _, err := js.UpdateStream(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+
+	pub := newPublisher(t, n)
+	subject := n.Topology.Subject("feedback.received")
+	const callers = 64
+	errs := make([]error, callers)
+	var wg sync.WaitGroup
+	for c := range callers {
+		wg.Go(func() {
+			msgs := messages(fmt.Sprint("caller", c), 5)
+			if c%16 == 7 { // one message too big for the stream: this caller, and only it, fails
+				msgs[2].Payload = []byte(strings.Repeat("x", 8192))
+			}
+			errs[c] = pub.Publish(subject, msgs...)
+		})
+	}
+	wg.Wait()
+	for c, err := range errs {
+		if bad := c%16 == 7; bad != (err != nil) {
+			t.Fatalf("caller %d: error %v", c, err)
+		}
+	}
+	byID, batches := stored(t, n, n.Topology.FeedbackStream())
+	for c := range callers {
+		for i := range 5 {
+			id := fmt.Sprintf("caller%d-%d", c, i)
+			if want := 1; c%16 != 7 && byID[id] != want {
+				t.Fatalf("%s stored %d times", id, byID[id])
+			}
+		}
+	}
+	if n.Server != nil && len(batches) >= callers-4 {
+		t.Fatalf("%d callers' messages went out in %d batches: nothing was gathered", callers, len(batches))
+	}
+	t.Logf("%d callers, %d atomic batches", callers, len(batches))
+}
