@@ -14,41 +14,48 @@ import (
 // Envelope wraps every event. Its id is derived from the source's own ids, so publishing the same
 // event twice gives the same id and JetStream's de-duplication (Nats-Msg-Id) can catch it.
 type Envelope struct {
-	ID            uuid.UUID       `json:"id"`
-	Type          string          `json:"type"`
-	Version       int             `json:"version"`
-	OccurredAt    time.Time       `json:"occurred_at"`
-	Organisation  string          `json:"organisation"`
-	Practice      string          `json:"practice"`
-	CorrelationID string          `json:"correlation_id"`
-	Payload       json.RawMessage `json:"payload"`
+	ID            uuid.UUID `json:"id"`
+	Type          string    `json:"type"`
+	Version       int       `json:"version"`
+	OccurredAt    time.Time `json:"occurred_at"`
+	Organisation  string    `json:"organisation"`
+	Practice      string    `json:"practice"`
+	CorrelationID string    `json:"correlation_id"`
 }
 
 // ErrMalformed marks an event that can never be processed, however often it is retried.
 var ErrMalformed = errors.New("malformed event")
 
-// Decode parses an envelope of the wanted type and version and its payload into v.
+// Decode parses an envelope of the wanted type and version and its payload into v, in one pass.
 // Every failure wraps ErrMalformed.
 func Decode(data []byte, wantType string, wantVersion int, v any) (Envelope, error) {
-	var e Envelope
-	if err := json.Unmarshal(data, &e); err != nil {
-		return e, fmt.Errorf("%w: envelope: %v", ErrMalformed, err)
-	}
-	if e.Type != wantType || e.Version != wantVersion {
+	in := typed{Payload: v}
+	err := json.Unmarshal(data, &in)
+	e := in.Envelope
+	switch {
+	case e.Type != wantType || e.Version != wantVersion:
+		if err != nil {
+			return e, fmt.Errorf("%w: envelope: %v", ErrMalformed, err)
+		}
 		return e, fmt.Errorf("%w: got %s v%d, want %s v%d", ErrMalformed, e.Type, e.Version, wantType, wantVersion)
-	}
-	if err := json.Unmarshal(e.Payload, v); err != nil {
-		return e, fmt.Errorf("%w: %s payload: %v", ErrMalformed, e.Type, err)
+	case err != nil:
+		return e, fmt.Errorf("%w: %s: %v", ErrMalformed, e.Type, err)
 	}
 	return e, nil
 }
 
 // Encode builds the envelope around payload and returns its JSON.
 func Encode(e Envelope, payload any) ([]byte, error) {
-	p, err := json.Marshal(payload)
+	data, err := json.Marshal(typed{Envelope: e, Payload: payload})
 	if err != nil {
-		return nil, fmt.Errorf("encode %s payload: %w", e.Type, err)
+		return nil, fmt.Errorf("encode %s: %w", e.Type, err)
 	}
-	e.Payload = p
-	return json.Marshal(e)
+	return data, nil
+}
+
+// typed is an envelope with its payload, which is (or is decoded into) a value of its type, so
+// that an event is written and read in one pass rather than the payload and then the envelope.
+type typed struct {
+	Envelope
+	Payload any `json:"payload"`
 }
