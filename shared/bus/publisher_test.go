@@ -2,9 +2,11 @@ package bus_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -182,4 +184,52 @@ func TestCallersPublishingAtOnceShareBatchesAndEachHearsItsOwnOutcome(t *testing
 		t.Fatalf("%d callers' messages went out in %d batches: nothing was gathered", callers, len(batches))
 	}
 	t.Logf("%d callers, %d atomic batches", callers, len(batches))
+}
+
+func TestAPoisonMessageThatCameInABatchIsDeadLetteredAndReplaysAlone(t *testing.T) {
+	n := bustest.Start(t)
+	var broken atomic.Bool
+	broken.Store(true)
+	var done atomic.Int32
+	startRouter(t, n, func(m *message.Message) ([]*message.Message, error) {
+		if string(m.Payload) == "poison" && broken.Load() {
+			return nil, bus.Permanent(errors.New("cannot be handled yet"))
+		}
+		done.Add(1)
+		return nil, nil
+	})
+	msgs := messages("batched", 30)
+	msgs[12].Payload = []byte("poison")
+	if err := newPublisher(t, n).Publish(n.Topology.Subject("feedback.received"), msgs...); err != nil {
+		t.Fatal(err)
+	}
+	if _, batches := stored(t, n, n.Topology.FeedbackStream()); n.Server != nil && len(batches) != 1 {
+		t.Fatalf("the 30 messages went out in %d atomic batches, want 1", len(batches))
+	}
+	bustest.WaitFor(t, "29 handled and the poison dead-lettered", func() bool {
+		return done.Load() == 29 && len(deadLetters(t, n)) == 1
+	})
+	for k := range deadLetters(t, n)[0].Header {
+		if strings.HasPrefix(k, "Nats-Batch-") {
+			t.Fatalf("the dead letter kept the batch header %s", k)
+		}
+	}
+	nc, err := n.Connect("ops")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	dls, err := bus.NewDeadLetters(nc, n.Topology)
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken.Store(false)
+	list, err := dls.List(context.Background())
+	if err != nil || len(list) != 1 {
+		t.Fatalf("list %+v, %v", list, err)
+	}
+	if err := dls.Replay(context.Background(), list[0].Seq); err != nil {
+		t.Fatal(err)
+	}
+	bustest.WaitFor(t, "the replayed message", func() bool { return done.Load() == 30 })
 }
