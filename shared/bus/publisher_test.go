@@ -233,3 +233,34 @@ func TestAPoisonMessageThatCameInABatchIsDeadLetteredAndReplaysAlone(t *testing.
 	}
 	bustest.WaitFor(t, "the replayed message", func() bool { return done.Load() == 30 })
 }
+
+func TestAFeedbackStreamFromAnEarlierVersionTakesAtomicBatchesAfterStartUp(t *testing.T) {
+	n := bustest.Start(t)
+	nc, err := n.Connect("test-setup")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, _ := jetstream.New(nc)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s, err := js.Stream(ctx, n.Topology.FeedbackStream())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := s.CachedInfo().Config
+	cfg.AllowAtomicPublish = false // as an earlier version created it
+	if _, err := js.UpdateStream(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	if err := bus.EnsureStreams(ctx, nc, n.Topology, bus.StreamLimits{DuplicateWindow: time.Minute}); err != nil {
+		t.Fatal(err)
+	}
+	info, err := s.Info(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !info.Config.AllowAtomicPublish {
+		t.Fatal("the stream still refuses atomic batches")
+	}
+}
