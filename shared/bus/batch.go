@@ -300,6 +300,11 @@ func (b *batchConsumer) call(msgs []*message.Message) (results []Result, err err
 	if err == nil && len(results) != len(msgs) {
 		return nil, Permanent(fmt.Errorf("handler %s answered %d results for %d messages", b.name, len(results), len(msgs)))
 	}
+	for i := range results {
+		if b.to == "" && len(results[i].Publish) > 0 && results[i].Err == nil {
+			results[i] = Result{Err: Permanent(fmt.Errorf("handler %s has no event type to publish to, yet asked to publish", b.name))}
+		}
+	}
 	return results, err
 }
 

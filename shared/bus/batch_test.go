@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -101,10 +102,23 @@ func storeAll(l *ledger, batchErr func([]string) error, msgErr func(string) erro
 				}
 			}
 			committed = append(committed, p)
-			results[i].Publish = []*message.Message{bus.NewMessage(uuid.NewSHA1(uuid.NameSpaceURL, []byte(p)), []byte("routed-"+p), "c")}
 		}
 		l.commit(committed)
 		return results, nil
+	}
+}
+
+// routed makes h ask for one event per message it stored.
+func routed(h bus.BatchHandler) bus.BatchHandler {
+	return func(ctx context.Context, msgs []*message.Message) ([]bus.Result, error) {
+		results, err := h(ctx, msgs)
+		for i := range results {
+			if results[i].Err == nil {
+				p := msgs[i].Payload
+				results[i].Publish = []*message.Message{bus.NewMessage(uuid.NewSHA1(uuid.NameSpaceURL, p), append([]byte("routed-"), p...), "c")}
+			}
+		}
+		return results, err
 	}
 }
 
@@ -121,7 +135,7 @@ func TestBatchHandlerStoresQueuedMessagesInBatchesAndPublishesTheirEvents(t *tes
 	publish(t, n, bodies(500, "item")...)
 	var l ledger
 	r := newRouter(t, n)
-	if err := r.HandleBatch("test.batch", "feedback.received", "feedback.routed", storeAll(&l, nil, nil)); err != nil {
+	if err := r.HandleBatch("test.batch", "feedback.received", "feedback.routed", routed(storeAll(&l, nil, nil))); err != nil {
 		t.Fatal(err)
 	}
 	runRouter(t, r)
@@ -313,5 +327,26 @@ func TestABatchHandlerTakesOverAnEarlierPushConsumerWithoutReplayingIt(t *testin
 		if l.stored[b] != 1 {
 			t.Errorf("%s stored %d times", b, l.stored[b])
 		}
+	}
+}
+
+func TestAHandlerWithNowhereToPublishThatAsksToIsDeadLetteredNotRedelivered(t *testing.T) {
+	n := bustest.Start(t)
+	publish(t, n, "a", "b")
+	var l ledger
+	r := newRouter(t, n)
+	if err := r.HandleBatch("test.batch", "feedback.received", "", routed(storeAll(&l, nil, nil))); err != nil {
+		t.Fatal(err)
+	}
+	runRouter(t, r)
+	bustest.WaitFor(t, "both dead-lettered", func() bool { return len(deadLetters(t, n)) == 2 })
+	for _, dl := range deadLetters(t, n) {
+		if reason := dl.Header.Get("reason_poisoned"); !strings.Contains(reason, "no event type to publish") {
+			t.Errorf("dead letter %q: reason %q", dl.Data, reason)
+		}
+	}
+	time.Sleep(3 * bustest.Settings().RedeliveryDelay)
+	if len(deadLetters(t, n)) != 2 {
+		t.Errorf("%d dead letters: a message came round again", len(deadLetters(t, n)))
 	}
 }
