@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/signpost/signpost/services/classifier"
@@ -110,11 +111,13 @@ func enqueue(ctx context.Context, storeDir string, count int, all []string) erro
 		return err
 	}
 	defer nc.Close()
-	js, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(1<<16))
+	pub, err := bus.NewPublisher(nc, nil) // stores them in atomic batches, as the services do
 	if err != nil {
 		return err
 	}
+	defer pub.Close()
 	topo := event.Topology{}
+	batch := make([]*message.Message, 0, bus.MaxAtomicBatch)
 	for i := range count {
 		source := fmt.Sprintf("burst-%d", i)
 		it := feedback.Item{ID: feedback.ItemID("charlton-medical-centre", feedback.WebsiteReview, source),
@@ -124,17 +127,16 @@ func enqueue(ctx context.Context, storeDir string, count int, all []string) erro
 		if err != nil {
 			return err
 		}
-		if _, err := js.PublishAsync(topo.Subject(event.Received), data, jetstream.WithMsgID(id.String())); err != nil {
+		batch = append(batch, bus.NewMessage(id, data, "bench"))
+		if len(batch) == cap(batch) || i == count-1 {
+			if err := pub.Publish(topo.Subject(event.Received), batch...); err != nil {
+				return err
+			}
+			batch = batch[:0]
+		}
+		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if i%5000 == 4999 {
-			select {
-			case <-js.PublishAsyncComplete():
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		}
 	}
-	<-js.PublishAsyncComplete()
 	return nil
 }
