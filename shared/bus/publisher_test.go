@@ -54,6 +54,39 @@ func stored(t *testing.T, n bustest.NATS, stream string) (byID map[string]int, b
 	return byID, batches
 }
 
+// storedOnceEach fails unless the stream holds want distinct messages, each once, and returns how
+// many atomic batches they came in.
+func storedOnceEach(t *testing.T, n bustest.NATS, stream string, want int) (batches int) {
+	t.Helper()
+	byID, bs := stored(t, n, stream)
+	if len(byID) != want {
+		t.Fatalf("stored %d distinct messages, want %d", len(byID), want)
+	}
+	for id, c := range byID {
+		if c != 1 {
+			t.Fatalf("%s stored %d times", id, c)
+		}
+	}
+	return len(bs)
+}
+
+// jetStream is a JetStream client for a test's own setup, with a context that ends with the test.
+func jetStream(t *testing.T, n bustest.NATS) (jetstream.JetStream, context.Context) {
+	t.Helper()
+	nc, err := n.Connect("test-setup")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	return js, ctx
+}
+
 func TestManyMessagesAreStoredAsOneAtomicBatchEachOnce(t *testing.T) {
 	n := bustest.Start(t)
 	pub := newPublisher(t, n)
@@ -61,17 +94,9 @@ func TestManyMessagesAreStoredAsOneAtomicBatchEachOnce(t *testing.T) {
 	if err := pub.Publish(subject, messages("a", 2500)...); err != nil {
 		t.Fatal(err)
 	}
-	byID, batches := stored(t, n, n.Topology.FeedbackStream())
-	if len(byID) != 2500 {
-		t.Fatalf("stored %d distinct messages, want 2500", len(byID))
-	}
-	for id, c := range byID {
-		if c != 1 {
-			t.Fatalf("%s stored %d times", id, c)
-		}
-	}
-	if n.Server != nil && len(batches) != 3 { // the embedded server takes batches of up to 1,000
-		t.Fatalf("stored in %d atomic batches (%v), want 3", len(batches), batches)
+	batches := storedOnceEach(t, n, n.Topology.FeedbackStream(), 2500)
+	if n.Server != nil && batches != 3 { // the embedded server takes batches of up to 1,000
+		t.Fatalf("stored in %d atomic batches, want 3", batches)
 	}
 }
 
@@ -88,27 +113,12 @@ func TestABatchHoldingMessagesAlreadyStoredStoresTheRestOnce(t *testing.T) {
 	if err := pub.Publish(subject, all...); err != nil {
 		t.Fatal(err)
 	}
-	byID, _ := stored(t, n, n.Topology.FeedbackStream())
-	if len(byID) != 20 {
-		t.Fatalf("stored %d distinct messages, want 20", len(byID))
-	}
-	for id, c := range byID {
-		if c != 1 {
-			t.Fatalf("%s stored %d times", id, c)
-		}
-	}
+	storedOnceEach(t, n, n.Topology.FeedbackStream(), 20)
 }
 
 func TestAStreamWithoutAtomicBatchesStillStoresEveryMessage(t *testing.T) {
 	n := bustest.Start(t)
-	nc, err := n.Connect("test-setup")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, _ := jetstream.New(nc)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	js, ctx := jetStream(t, n)
 	name := n.Topology.Prefix + "_PLAIN"
 	if _, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: name, Subjects: []string{n.Topology.Prefix + ".plain"},
 		Duplicates: time.Minute}); err != nil {
@@ -120,27 +130,14 @@ func TestAStreamWithoutAtomicBatchesStillStoresEveryMessage(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	byID, batches := stored(t, n, name)
-	if len(byID) != 60 || len(batches) != 0 {
-		t.Fatalf("stored %d distinct messages in %d batches, want 60 and none", len(byID), len(batches))
-	}
-	for id, c := range byID {
-		if c != 1 {
-			t.Fatalf("%s stored %d times", id, c)
-		}
+	if batches := storedOnceEach(t, n, name, 60); batches != 0 {
+		t.Fatalf("stored in %d atomic batches, want none", batches)
 	}
 }
 
 func TestCallersPublishingAtOnceShareBatchesAndEachHearsItsOwnOutcome(t *testing.T) {
 	n := bustest.Start(t)
-	nc, err := n.Connect("test-setup")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, _ := jetstream.New(nc)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	js, ctx := jetStream(t, n)
 	s, err := js.Stream(ctx, n.Topology.FeedbackStream())
 	if err != nil {
 		t.Fatal(err)
@@ -236,14 +233,7 @@ func TestAPoisonMessageThatCameInABatchIsDeadLetteredAndReplaysAlone(t *testing.
 
 func TestAFeedbackStreamFromAnEarlierVersionTakesAtomicBatchesAfterStartUp(t *testing.T) {
 	n := bustest.Start(t)
-	nc, err := n.Connect("test-setup")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, _ := jetstream.New(nc)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	js, ctx := jetStream(t, n)
 	s, err := js.Stream(ctx, n.Topology.FeedbackStream())
 	if err != nil {
 		t.Fatal(err)
@@ -253,7 +243,7 @@ func TestAFeedbackStreamFromAnEarlierVersionTakesAtomicBatchesAfterStartUp(t *te
 	if _, err := js.UpdateStream(ctx, cfg); err != nil {
 		t.Fatal(err)
 	}
-	if err := bus.EnsureStreams(ctx, nc, n.Topology, bus.StreamLimits{DuplicateWindow: time.Minute}); err != nil {
+	if err := bus.EnsureStreams(ctx, js.Conn(), n.Topology, bus.StreamLimits{DuplicateWindow: time.Minute}); err != nil {
 		t.Fatal(err)
 	}
 	info, err := s.Info(ctx)
