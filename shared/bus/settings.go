@@ -29,6 +29,6 @@ type Settings struct {
 
 // DefaultSettings are the production defaults.
 func DefaultSettings() Settings {
-	return Settings{Concurrency: 8, BatchSize: 256, AckWait: 30 * time.Second, Attempts: 5, RetryInterval: 100 * time.Millisecond,
+	return Settings{Concurrency: 4, BatchSize: 256, AckWait: 30 * time.Second, Attempts: 5, RetryInterval: 100 * time.Millisecond,
 		RedeliveryDelay: 5 * time.Second, DuplicateWindow: 10 * time.Minute, MaxDeliver: 100}
 }
