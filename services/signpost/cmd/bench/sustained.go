@@ -43,7 +43,7 @@ func benchSystem(ctx context.Context, s settings, dataDir, dbName string) (*boot
 			env[name] = v
 		}
 	}
-	sys, _, err := system.Start(ctx, func(k string) string { return env[k] }, io.Discard)
+	sys, _, err := system.Start(ctx, func(k string) string { return env[k] }, os.Stderr) // errors only
 	return sys, err
 }
 
