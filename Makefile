@@ -44,7 +44,7 @@ bench:
 	@url=$$(scripts/ensure-postgres.sh "$(DATA_DIR)" postgres) && \
 	  DATABASE_URL="$$url" $(GO) run ./services/signpost/cmd/bench && \
 	  DATABASE_URL="$$url" $(GO) test -run '^$$' -bench . -benchtime 2s \
-	    ./shared/event/ ./services/ingest/internal/facebook/ ./services/classifier/ ./services/classifier/internal/... \
+	    ./shared/event/ ./shared/bus/ ./services/ingest/internal/facebook/ ./services/classifier/ ./services/classifier/internal/... \
 	    ./services/notifier/internal/plan/ ./services/notifier/internal/postgres/ ./services/inbox/internal/auth/
 
 ## fuzz: every fuzz target in the repository (found by name, so a new one is picked up), FUZZ_TIME

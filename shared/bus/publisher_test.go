@@ -19,7 +19,7 @@ import (
 	"github.com/signpost/signpost/shared/bustest"
 )
 
-func newPublisher(t *testing.T, n bustest.NATS) message.Publisher {
+func newPublisher(t testing.TB, n bustest.NATS) message.Publisher {
 	t.Helper()
 	nc, err := n.Connect("test-publisher")
 	if err != nil {
