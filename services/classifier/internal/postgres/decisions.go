@@ -34,8 +34,8 @@ type Decided struct {
 	Decision      feedback.Decision
 }
 
-// SaveBatch stores the item revisions and their decisions in one transaction, three statements
-// whatever the batch's size. Each revision and decision is stored once, keyed on the source's own
+// SaveBatch stores the item revisions and their decisions in one transaction, two statements
+// whatever the batch's size, and a third to read back decisions stored before (redeliveries). Each revision and decision is stored once, keyed on the source's own
 // ids and the revision; the item row shows its newest revision. It returns, in order, the
 // decisions that are stored: on a redelivery that is the first decision taken, so what is
 // published next is the same every time.
@@ -61,36 +61,40 @@ func (s *Decisions) SaveBatch(ctx context.Context, batch []Decided) ([]feedback.
 			WHERE items.written_at < EXCLUDED.written_at`, items); err != nil {
 			return fmt.Errorf("store %d items: %w", len(batch), err)
 		}
-		if _, err := tx.ExecContext(ctx, `
+		rs, err := tx.QueryxContext(ctx, `
 			INSERT INTO decisions (item_id, revision, organisation, route, flags, confidence, needs_review, reasons, model_version)
 			SELECT item_id, revision, organisation, route, flags, confidence, needs_review, reasons, model_version
 			FROM jsonb_to_recordset($1::jsonb) AS x(item_id uuid, revision text, organisation text, route text, flags text[],
 			     confidence double precision, needs_review boolean, reasons text[], model_version text)
-			ON CONFLICT (item_id, revision) DO NOTHING`, decisions); err != nil {
+			ON CONFLICT (item_id, revision) DO NOTHING
+			RETURNING item_id, revision`, decisions)
+		if err != nil {
 			return fmt.Errorf("store %d decisions: %w", len(batch), err)
 		}
-		rs, err := tx.QueryxContext(ctx, `
-			SELECT d.item_id, d.revision, d.route, d.flags, d.confidence, d.needs_review, d.reasons, d.model_version
-			FROM decisions d JOIN jsonb_to_recordset($1::jsonb) AS k(item_id uuid, revision text) USING (item_id, revision)`, keys)
-		if err != nil {
-			return fmt.Errorf("read %d decisions: %w", len(batch), err)
-		}
-		defer rs.Close()
+		inserted := map[revisionKey]bool{}
 		for rs.Next() {
 			var k revisionKey
-			var d feedback.Decision
-			var flags, reasons pq.StringArray
-			if err := rs.Scan(&k.ItemID, &k.Revision, &d.Route, &flags, &d.Confidence, &d.NeedsReview, &reasons, &d.ModelVersion); err != nil {
-				return fmt.Errorf("read decision: %w", err)
+			if err := rs.Scan(&k.ItemID, &k.Revision); err != nil {
+				rs.Close()
+				return fmt.Errorf("read stored decision: %w", err)
 			}
-			d.Flags = make([]feedback.Flag, len(flags))
-			for i, f := range flags {
-				d.Flags[i] = feedback.Flag(f)
-			}
-			d.Reasons = []string(reasons)
-			stored[k] = d
+			inserted[k] = true
 		}
-		return rs.Err()
+		if err := rs.Err(); err != nil {
+			return err
+		}
+		// A decision stored just now is the one in hand. One stored before (a redelivery) is read
+		// back, as is any revision the batch holds twice, so that the first decision taken stands.
+		var earlier []revisionKey
+		for _, b := range batch {
+			k := revisionKey{b.Item.ID, b.Item.Revision}
+			if keys[k] == 1 && inserted[k] {
+				stored[k] = asStored(b.Decision)
+			} else if _, listed := stored[k]; !listed && !slices.Contains(earlier, k) {
+				earlier = append(earlier, k)
+			}
+		}
+		return readBack(ctx, tx, earlier, stored)
 	})
 	if err != nil {
 		return nil, err
@@ -140,10 +144,10 @@ type decisionRow struct {
 // rows encodes a batch as the three JSON arrays its statements read. Only the newest revision of
 // an item goes into the items statement (one statement may not update a row twice), and rows are
 // in key order so that concurrent batches lock rows in the same order.
-func rows(batch []Decided) (items, decisions, keys []byte, err error) {
+func rows(batch []Decided) (items, decisions []byte, keys map[revisionKey]int, err error) {
 	newest := map[string]itemRow{}
 	var ds []decisionRow
-	var ks []revisionKey
+	keys = map[revisionKey]int{}
 	for _, b := range batch {
 		it := b.Item
 		k := it.Organisation + "\x00" + string(it.Channel) + "\x00" + it.SourceID
@@ -160,7 +164,7 @@ func rows(batch []Decided) (items, decisions, keys []byte, err error) {
 		key := revisionKey{it.ID, it.Revision}
 		ds = append(ds, decisionRow{revisionKey: key, Organisation: it.Organisation, Route: string(d.Route), Flags: flags,
 			Confidence: d.Confidence, NeedsReview: d.NeedsReview, Reasons: nonNil(d.Reasons), ModelVersion: d.ModelVersion})
-		ks = append(ks, key)
+		keys[key]++
 	}
 	is := make([]itemRow, 0, len(newest))
 	for _, r := range newest {
@@ -173,11 +177,50 @@ func rows(batch []Decided) (items, decisions, keys []byte, err error) {
 	if items, err = json.Marshal(is); err != nil {
 		return nil, nil, nil, err
 	}
-	if decisions, err = json.Marshal(ds); err != nil {
-		return nil, nil, nil, err
-	}
-	keys, err = json.Marshal(ks)
+	decisions, err = json.Marshal(ds)
 	return items, decisions, keys, err
+}
+
+// asStored is d as reading it back from its row gives it: lists empty rather than absent.
+func asStored(d feedback.Decision) feedback.Decision {
+	if d.Flags == nil {
+		d.Flags = []feedback.Flag{}
+	}
+	d.Reasons = nonNil(d.Reasons)
+	return d
+}
+
+// readBack reads the stored decisions of keys into stored.
+func readBack(ctx context.Context, tx *sqlx.Tx, keys []revisionKey, stored map[revisionKey]feedback.Decision) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	ks, err := json.Marshal(keys)
+	if err != nil {
+		return err
+	}
+	rs, err := tx.QueryxContext(ctx, `
+		SELECT d.item_id, d.revision, d.route, d.flags, d.confidence, d.needs_review, d.reasons, d.model_version
+		FROM decisions d JOIN jsonb_to_recordset($1::jsonb) AS k(item_id uuid, revision text) USING (item_id, revision)`, ks)
+	if err != nil {
+		return fmt.Errorf("read %d decisions: %w", len(keys), err)
+	}
+	defer rs.Close()
+	for rs.Next() {
+		var k revisionKey
+		var d feedback.Decision
+		var flags, reasons pq.StringArray
+		if err := rs.Scan(&k.ItemID, &k.Revision, &d.Route, &flags, &d.Confidence, &d.NeedsReview, &reasons, &d.ModelVersion); err != nil {
+			return fmt.Errorf("read decision: %w", err)
+		}
+		d.Flags = make([]feedback.Flag, len(flags))
+		for i, f := range flags {
+			d.Flags[i] = feedback.Flag(f)
+		}
+		d.Reasons = nonNil(reasons)
+		stored[k] = d
+	}
+	return rs.Err()
 }
 
 func nonNil(s []string) []string {

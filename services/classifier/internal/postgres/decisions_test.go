@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"reflect"
 	"testing"
 	"time"
 
@@ -99,5 +100,38 @@ func TestTextIsStoredVerbatim(t *testing.T) {
 	}
 	if body != d.Item.Text {
 		t.Errorf("stored %q, want %q", body, d.Item.Text)
+	}
+}
+
+func TestWhatIsReturnedIsWhatIsStoredWhetherNewOrRedeliveredOrRepeatedInTheBatch(t *testing.T) {
+	db, _ := storetest.New(t)
+	s := postgres.NewDecisions(db)
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	plain := decided("c", "", now, feedback.Other)
+	plain.Decision.Flags, plain.Decision.Reasons = nil, nil // nothing to list: stored as empty lists
+	batch := []postgres.Decided{decided("a", "", now, feedback.Complaint), plain}
+	first, err := s.SaveBatch(context.Background(), batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := s.SaveBatch(context.Background(), batch) // a redelivery reads the rows back
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(first, again) {
+		t.Fatalf("new decisions %+v, read back %+v", first, again)
+	}
+	// One revision twice in a batch, decided differently: both answers are the one stored.
+	twice := []postgres.Decided{decided("d", "", now, feedback.Complaint), decided("d", "", now, feedback.OfficialReview)}
+	got, err := s.SaveBatch(context.Background(), twice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var route string
+	if err := db.Get(&route, `SELECT route FROM decisions WHERE item_id = $1`, twice[0].Item.ID); err != nil {
+		t.Fatal(err)
+	}
+	if string(got[0].Route) != route || string(got[1].Route) != route {
+		t.Errorf("returned %s and %s, stored %s", got[0].Route, got[1].Route, route)
 	}
 }
