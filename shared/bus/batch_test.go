@@ -272,15 +272,8 @@ func TestAHandlerThatPanicsOnOneMessageLosesNoOther(t *testing.T) {
 func TestABatchHandlerTakesOverAnEarlierPushConsumerWithoutReplayingIt(t *testing.T) {
 	n := bustest.Start(t)
 	publish(t, n, bodies(20, "before")...)
-	nc, err := n.Connect("old-consumer")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	js := n.JetStream(t)
+	nc := js.Conn()
 	durable := n.Topology.Consumer("test.handler")
 	ctx := context.Background()
 	if _, err := js.CreateConsumer(ctx, n.Topology.FeedbackStream(), jetstream.ConsumerConfig{Durable: durable,

@@ -73,18 +73,9 @@ func storedOnceEach(t *testing.T, n bustest.NATS, stream string, want int) (batc
 // jetStream is a JetStream client for a test's own setup, with a context that ends with the test.
 func jetStream(t *testing.T, n bustest.NATS) (jetstream.JetStream, context.Context) {
 	t.Helper()
-	nc, err := n.Connect("test-setup")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	t.Cleanup(cancel)
-	return js, ctx
+	return n.JetStream(t), ctx
 }
 
 func TestManyMessagesAreStoredAsOneAtomicBatchEachOnce(t *testing.T) {

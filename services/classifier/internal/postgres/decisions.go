@@ -86,12 +86,14 @@ func (s *Decisions) SaveBatch(ctx context.Context, batch []Decided) ([]feedback.
 		// A decision stored just now is the one in hand. One stored before (a redelivery) is read
 		// back, as is any revision the batch holds twice, so that the first decision taken stands.
 		var earlier []revisionKey
-		for _, b := range batch {
-			k := revisionKey{b.Item.ID, b.Item.Revision}
-			if keys[k] == 1 && inserted[k] {
-				stored[k] = asStored(b.Decision)
-			} else if _, listed := stored[k]; !listed && !slices.Contains(earlier, k) {
+		for k, n := range keys {
+			if n > 1 || !inserted[k] {
 				earlier = append(earlier, k)
+			}
+		}
+		for _, b := range batch {
+			if k := (revisionKey{b.Item.ID, b.Item.Revision}); keys[k] == 1 && inserted[k] {
+				stored[k] = asStored(b.Decision)
 			}
 		}
 		return readBack(ctx, tx, earlier, stored)
