@@ -41,6 +41,8 @@ type Settings struct {
 	Topology           event.Topology
 	Bus                bus.Settings
 	PolicyDir          string
+	// DebugAddr serves runtime profiles (see debugHandler); empty serves none.
+	DebugAddr string
 }
 
 // Read reads the settings of service; defaultHTTP and defaultNATS differ per binary.
@@ -69,6 +71,7 @@ func Read(env *config.Env, service, defaultHTTP, defaultNATS string) Settings {
 			MaxDeliver:      env.Int("BUS_MAX_DELIVER", d.MaxDeliver, 1),
 		},
 		PolicyDir: env.String("POLICY_DIR", ""),
+		DebugAddr: env.String("DEBUG_ADDR", ""),
 	}
 }
 

@@ -50,6 +50,7 @@ type System struct {
 	bgCancel   context.CancelFunc
 	publishers []message.Publisher
 	http       *httpx.Server
+	debug      *httpx.Server
 	routerDone chan error
 	cancel     context.CancelFunc
 }
@@ -157,6 +158,12 @@ func (sys *System) Start(ctx context.Context) error {
 		}
 	}
 	var err error
+	if sys.Settings.DebugAddr != "" {
+		if sys.debug, err = httpx.Listen(sys.Settings.DebugAddr, debugHandler()); err != nil {
+			return fmt.Errorf("DEBUG_ADDR: %w", err)
+		}
+		sys.Log.Info().Str("debug", sys.debug.URL()+"/debug/pprof/").Msg("serving runtime profiles")
+	}
 	if sys.http, err = httpx.Listen(sys.Settings.HTTPAddr, sys.Mux); err != nil {
 		return err
 	}
@@ -166,6 +173,14 @@ func (sys *System) Start(ctx context.Context) error {
 // URL is the HTTP base URL, once started.
 func (sys *System) URL() string { return sys.http.URL() }
 
+// DebugURL is the base URL of the runtime profiles once started, or empty when DEBUG_ADDR is unset.
+func (sys *System) DebugURL() string {
+	if sys.debug == nil {
+		return ""
+	}
+	return sys.debug.URL()
+}
+
 // Stop shuts down in order: HTTP intake, then the router drains its handlers in flight, then the
 // background tasks stop, then publishers and the NATS connection, the embedded server, and last
 // the database.
@@ -173,6 +188,9 @@ func (sys *System) Stop(ctx context.Context) error {
 	var errs []error
 	if sys.http != nil {
 		errs = append(errs, sys.http.Shutdown(ctx))
+	}
+	if sys.debug != nil {
+		errs = append(errs, sys.debug.Shutdown(ctx))
 	}
 	if sys.Router != nil {
 		errs = append(errs, sys.Router.Close())

@@ -14,14 +14,41 @@ import (
 )
 
 // startBusy starts measuring how busy this process and Postgres are; the function it returns
-// says it, as a share of the machine's cores, for the time since.
+// says it, as a share of the machine's cores, for the time since. It also says how busy the whole
+// machine was, and how much of its cores the hypervisor gave to other guests (steal), so that a
+// slow run can be told apart from a slow change.
 func startBusy() func() string {
-	start, cpu, pg := time.Now(), cpuTime(), postgresCPUTime()
+	start, cpu, pg, m := time.Now(), cpuTime(), postgresCPUTime(), machineTime()
 	return func() string {
 		took := time.Since(start).Seconds()
-		return fmt.Sprintf("busy: this process %.2f, Postgres %.2f of %d cores", (cpuTime()-cpu).Seconds()/took,
-			(postgresCPUTime()-pg).Seconds()/took, runtime.NumCPU())
+		now := machineTime()
+		return fmt.Sprintf("busy: this process %.2f, Postgres %.2f, machine %.2f, stolen %.2f of %d cores",
+			(cpuTime()-cpu).Seconds()/took, (postgresCPUTime()-pg).Seconds()/took,
+			(now.busy-m.busy).Seconds()/took, (now.steal-m.steal).Seconds()/took, runtime.NumCPU())
 	}
+}
+
+// machineCPU is the whole machine's CPU time: busy (user, nice, system, interrupts) and stolen by
+// the hypervisor for other guests.
+type machineCPU struct{ busy, steal time.Duration }
+
+// machineTime reads the machine's CPU times from /proc/stat (zero where it cannot).
+func machineTime() machineCPU {
+	raw, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return machineCPU{}
+	}
+	line, _, _ := strings.Cut(string(raw), "\n")
+	// cpu user nice system idle iowait irq softirq steal ...
+	f := strings.Fields(line)
+	if len(f) < 9 || f[0] != "cpu" {
+		return machineCPU{}
+	}
+	tick := func(i int) time.Duration {
+		n, _ := strconv.ParseInt(f[i], 10, 64)
+		return time.Duration(n) * time.Second / 100 // USER_HZ
+	}
+	return machineCPU{busy: tick(1) + tick(2) + tick(3) + tick(6) + tick(7), steal: tick(8)}
 }
 
 // cpuProfile writes a CPU profile of this process to path until stop is called

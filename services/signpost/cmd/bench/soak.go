@@ -71,6 +71,8 @@ func soak(ctx context.Context, s soakSettings, progress io.Writer) (soakReport, 
 	defer func() { stopWatch(); <-watched }()
 
 	plan := newLoadPlan(s, time.Now())
+	heapWarm := heapAt(ctx, p.debugURL, plan.warm(), progress)
+	heapEnd := heapAt(ctx, p.debugURL, plan.end.Add(-2*time.Second), progress)
 	load := runLoad(ctx, plan, p.url, all, progress)
 	loadEnd := time.Now()
 	fmt.Fprintf(progress, "soak: load done (%d items acknowledged); waiting for the pipeline to drain\n", len(load.acked))
@@ -82,7 +84,8 @@ func soak(ctx context.Context, s soakSettings, progress io.Writer) (soakReport, 
 	stopWatch()
 	<-watched
 
-	r := soakReport{settings: s, plan: plan, load: load, loadEnd: loadEnd, samples: w.samples(), log: p.logSummary()}
+	r := soakReport{settings: s, plan: plan, load: load, loadEnd: loadEnd, samples: w.samples(), log: p.logSummary(),
+		heapWarm: <-heapWarm, heapEnd: <-heapEnd}
 	if err := r.measureStored(ctx, p); err != nil {
 		return r, err
 	}

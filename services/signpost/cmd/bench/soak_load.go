@@ -25,6 +25,11 @@ func newLoadPlan(s soakSettings, start time.Time) loadPlan {
 		end: start.Add(s.length), rate: s.rate, factor: s.factor}
 }
 
+// warm is when the warm-up ends: the pipeline has loaded its models and filled its pools.
+func (p loadPlan) warm() time.Time {
+	return p.start.Add(min(30*time.Second, p.end.Sub(p.start)/10))
+}
+
 // rateAt is the items per second to offer at t.
 func (p loadPlan) rateAt(t time.Time) int {
 	if !t.Before(p.burstStart) && t.Before(p.burstEnd) {

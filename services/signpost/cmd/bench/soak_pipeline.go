@@ -32,6 +32,7 @@ type pipeline struct {
 	url        string
 	metricsURL string
 	natsURL    string
+	debugURL   string // runtime profiles (DEBUG_ADDR)
 	db         *sqlx.DB
 	dbName     string
 	server     string // the Postgres server's URL
@@ -62,8 +63,8 @@ func startPipeline(ctx context.Context, s soakSettings) (_ *pipeline, err error)
 	if err != nil {
 		return nil, err
 	}
-	httpAddr, natsAddr, err := freeAddr(), freeAddr(), nil
-	if httpAddr == "" || natsAddr == "" {
+	httpAddr, natsAddr, debugAddr, err := freeAddr(), freeAddr(), freeAddr(), nil
+	if httpAddr == "" || natsAddr == "" || debugAddr == "" {
 		return nil, errors.New("no free local port")
 	}
 	token := make([]byte, 24)
@@ -75,7 +76,7 @@ func startPipeline(ctx context.Context, s soakSettings) (_ *pipeline, err error)
 	p.cmd.Dir = dir
 	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
 	p.cmd.Env = append(os.Environ(), "DATABASE_URL="+dsn, "DATA_DIR="+filepath.Join(dir, "data"), "HTTP_ADDR="+httpAddr,
-		"EMBEDDED_NATS_LISTEN="+natsAddr, "LOG_LEVEL=warn", "LOG_FORMAT=json", "FACEBOOK_APP_SECRET="+benchSecret,
+		"DEBUG_ADDR="+debugAddr, "EMBEDDED_NATS_LISTEN="+natsAddr, "LOG_LEVEL=warn", "LOG_FORMAT=json", "FACEBOOK_APP_SECRET="+benchSecret,
 		"FORM_RATE_PER_MINUTE=100000000", "FORM_RATE_BURST=1000000", "REQUEST_RATE_PER_MINUTE=100000000",
 		"REQUEST_RATE_BURST=1000000", "DELIVERY_POLL=1h", "OPS_API_TOKEN="+hex.EncodeToString(token))
 	if err := p.cmd.Start(); err != nil {
@@ -84,6 +85,7 @@ func startPipeline(ctx context.Context, s soakSettings) (_ *pipeline, err error)
 	p.exited = make(chan error, 1)
 	go func() { p.exited <- p.cmd.Wait() }()
 	p.url, p.metricsURL, p.natsURL = "http://"+httpAddr, "http://"+httpAddr+"/metrics", "nats://"+natsAddr
+	p.debugURL = "http://" + debugAddr
 	if err := p.waitReady(ctx, 2*time.Minute); err != nil {
 		return nil, err
 	}

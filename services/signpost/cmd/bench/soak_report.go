@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/google/pprof/profile"
 	"github.com/google/uuid"
 )
 
@@ -18,6 +19,9 @@ type soakReport struct {
 	loadEnd  time.Time
 	samples  []sample
 	log      []string // the pipeline's warnings and errors, counted
+	// heapWarm and heapEnd are the pipeline's live heap after warm-up and at the end of the load
+	// (nil where it could not be taken).
+	heapWarm, heapEnd *profile.Profile
 
 	lost               int
 	duplicateRows      int    // rows beyond one per item and kind of effect
@@ -93,7 +97,7 @@ func (r soakReport) duplicated() int {
 func (r soakReport) steadyLag() float64 {
 	var most float64
 	for _, s := range r.samples {
-		if s.at.After(r.warm()) && s.at.Before(r.plan.burstStart) {
+		if s.at.After(r.plan.warm()) && s.at.Before(r.plan.burstStart) {
 			most = max(most, s.lag)
 		}
 	}
@@ -127,16 +131,11 @@ func (r soakReport) maxLag() (float64, time.Duration) {
 	return most, at
 }
 
-// warm is when the warm-up ends: the pipeline has loaded its models and filled its pools.
-func (r soakReport) warm() time.Time {
-	return r.plan.start.Add(min(30*time.Second, r.plan.end.Sub(r.plan.start)/10))
-}
-
 // atLoad returns the sample taken just after warm-up and the last one under load: both under the
 // same steady rate, so their difference is drift rather than load.
 func (r soakReport) atLoad() (first, last sample, ok bool) {
 	for _, s := range r.samples {
-		if s.at.After(r.warm()) && s.at.Before(r.plan.end) {
+		if s.at.After(r.plan.warm()) && s.at.Before(r.plan.end) {
 			if first.at.IsZero() {
 				first = s
 			}
@@ -185,6 +184,21 @@ func (r soakReport) print(w io.Writer) {
 			first.heapBytes/(1<<20), last.heapBytes/(1<<20), (last.heapBytes-first.heapBytes)/(1<<20))
 		fmt.Fprintf(w, "  goroutines:                       %.0f -> %.0f: drift %+.0f\n", first.goroutines, last.goroutines,
 			last.goroutines-first.goroutines)
+	}
+	if r.heapWarm != nil && r.heapEnd != nil {
+		sites := growth(r.heapWarm, r.heapEnd)
+		var net int64
+		for _, g := range sites {
+			net += g.bytes
+		}
+		fmt.Fprintf(w, "  live heap from warm-up to the end of the load: %+.1f MB; the sites that grew by 1 MB or more (heap profiles from DEBUG_ADDR):\n",
+			float64(net)/(1<<20))
+		for i, g := range sites {
+			if i == 6 || g.bytes < 1<<20 {
+				break
+			}
+			fmt.Fprintf(w, "    %+7.1f MB  %s\n", float64(g.bytes)/(1<<20), g.site)
+		}
 	}
 	for i, l := range r.log {
 		if i == 0 {

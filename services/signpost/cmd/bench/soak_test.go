@@ -35,6 +35,9 @@ func TestAShortSoakLosesAndDuplicatesNothing(t *testing.T) {
 	if r.lost != 0 || r.duplicated() != 0 {
 		t.Errorf("%d acknowledged items lost, %d duplicated", r.lost, r.duplicated())
 	}
+	if r.heapWarm == nil || r.heapEnd == nil {
+		t.Error("no heap profiles from the pipeline's DEBUG_ADDR")
+	}
 	if first, last, ok := r.atLoad(); !ok || first.rssBytes == 0 || last.goroutines == 0 {
 		t.Errorf("no memory or goroutine figures from /metrics: %+v %+v", first, last)
 	}
