@@ -77,7 +77,7 @@ func burstDrain(ctx context.Context, s settings) (row, error) {
 	}
 	return row{name: fmt.Sprintf("(b) burst: %d queued items drained to actions", s.burst), perSec: float64(n) / took.Seconds(),
 		rssMB: rss, limit: "limit: JetStream durable consume, explicit ack",
-		note: fmt.Sprintf("(%d done in %s; %s)", n, took.Round(time.Second), load)}, nil
+		note: fmt.Sprintf("(%d done in %s; %s; %s)", n, took.Round(time.Second), load, load.perItem(n))}, nil
 }
 
 // settled says whether each handler's durable consumer has nothing left to deliver or to have

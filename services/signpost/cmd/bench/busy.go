@@ -17,15 +17,29 @@ import (
 // says it, as a share of the machine's cores, for the time since. It also says how busy the whole
 // machine was, and how much of its cores the hypervisor gave to other guests (steal), so that a
 // slow run can be told apart from a slow change.
-func startBusy() func() string {
+func startBusy() func() busy {
 	start, cpu, pg, m := time.Now(), cpuTime(), postgresCPUTime(), machineTime()
-	return func() string {
-		took := time.Since(start).Seconds()
+	return func() busy {
 		now := machineTime()
-		return fmt.Sprintf("busy: this process %.2f, Postgres %.2f, machine %.2f, stolen %.2f of %d cores",
-			(cpuTime()-cpu).Seconds()/took, (postgresCPUTime()-pg).Seconds()/took,
-			(now.busy-m.busy).Seconds()/took, (now.steal-m.steal).Seconds()/took, runtime.NumCPU())
+		return busy{took: time.Since(start), process: cpuTime() - cpu, postgres: postgresCPUTime() - pg,
+			machine: now.busy - m.busy, stolen: now.steal - m.steal}
 	}
+}
+
+// busy is the CPU time used over a stretch of wall time.
+type busy struct{ took, process, postgres, machine, stolen time.Duration }
+
+func (b busy) String() string {
+	cores := func(d time.Duration) float64 { return d.Seconds() / b.took.Seconds() }
+	return fmt.Sprintf("busy: this process %.2f, Postgres %.2f, machine %.2f, stolen %.2f of %d cores",
+		cores(b.process), cores(b.postgres), cores(b.machine), cores(b.stolen), runtime.NumCPU())
+}
+
+// perItem is the CPU time this process and Postgres spent on each of n items: a figure that,
+// unlike items per second, does not change with how many cores were free.
+func (b busy) perItem(n int) string {
+	us := func(d time.Duration) float64 { return float64(d.Microseconds()) / float64(max(n, 1)) }
+	return fmt.Sprintf("CPU per item %.0f µs: this process %.0f, Postgres %.0f", us(b.process+b.postgres), us(b.process), us(b.postgres))
 }
 
 // machineCPU is the whole machine's CPU time: busy (user, nice, system, interrupts) and stolen by
