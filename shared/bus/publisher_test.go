@@ -78,6 +78,23 @@ func jetStream(t *testing.T, n bustest.NATS) (jetstream.JetStream, context.Conte
 	return n.JetStream(t), ctx
 }
 
+// changeFeedbackStream changes the feedback stream's configuration as change says, and returns
+// the stream.
+func changeFeedbackStream(t *testing.T, ctx context.Context, js jetstream.JetStream, n bustest.NATS,
+	change func(*jetstream.StreamConfig)) jetstream.Stream {
+	t.Helper()
+	s, err := js.Stream(ctx, n.Topology.FeedbackStream())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := s.CachedInfo().Config
+	change(&cfg)
+	if _, err := js.UpdateStream(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 func TestManyMessagesAreStoredAsOneAtomicBatchEachOnce(t *testing.T) {
 	n := bustest.Start(t)
 	pub := newPublisher(t, n)
@@ -129,15 +146,7 @@ func TestAStreamWithoutAtomicBatchesStillStoresEveryMessage(t *testing.T) {
 func TestCallersPublishingAtOnceShareBatchesAndEachHearsItsOwnOutcome(t *testing.T) {
 	n := bustest.Start(t)
 	js, ctx := jetStream(t, n)
-	s, err := js.Stream(ctx, n.Topology.FeedbackStream())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := s.CachedInfo().Config
-	cfg.MaxMsgSize = 4096
-	if _, err := js.UpdateStream(ctx, cfg); err != nil {
-		t.Fatal(err)
-	}
+	changeFeedbackStream(t, ctx, js, n, func(cfg *jetstream.StreamConfig) { cfg.MaxMsgSize = 4096 })
 
 	pub := newPublisher(t, n)
 	subject := n.Topology.Subject("feedback.received")
@@ -225,15 +234,9 @@ func TestAPoisonMessageThatCameInABatchIsDeadLetteredAndReplaysAlone(t *testing.
 func TestAFeedbackStreamFromAnEarlierVersionTakesAtomicBatchesAfterStartUp(t *testing.T) {
 	n := bustest.Start(t)
 	js, ctx := jetStream(t, n)
-	s, err := js.Stream(ctx, n.Topology.FeedbackStream())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := s.CachedInfo().Config
-	cfg.AllowAtomicPublish = false // as an earlier version created it
-	if _, err := js.UpdateStream(ctx, cfg); err != nil {
-		t.Fatal(err)
-	}
+	s := changeFeedbackStream(t, ctx, js, n, func(cfg *jetstream.StreamConfig) {
+		cfg.AllowAtomicPublish = false // as an earlier version created it
+	})
 	if err := bus.EnsureStreams(ctx, js.Conn(), n.Topology, bus.StreamLimits{DuplicateWindow: time.Minute}); err != nil {
 		t.Fatal(err)
 	}

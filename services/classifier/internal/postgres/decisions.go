@@ -35,10 +35,10 @@ type Decided struct {
 }
 
 // SaveBatch stores the item revisions and their decisions in one transaction, two statements
-// whatever the batch's size, and a third to read back decisions stored before (redeliveries). Each revision and decision is stored once, keyed on the source's own
-// ids and the revision; the item row shows its newest revision. It returns, in order, the
-// decisions that are stored: on a redelivery that is the first decision taken, so what is
-// published next is the same every time.
+// whatever the batch's size, and a third to read back decisions stored before (redeliveries).
+// Each revision and decision is stored once, keyed on the source's own ids and the revision; the
+// item row shows its newest revision. It returns, in order, the decisions that are stored: on a
+// redelivery that is the first decision taken, so what is published next is the same every time.
 func (s *Decisions) SaveBatch(ctx context.Context, batch []Decided) ([]feedback.Decision, error) {
 	if len(batch) == 0 {
 		return nil, nil

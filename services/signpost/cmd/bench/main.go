@@ -49,46 +49,30 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 		}
 		defer stop()
 	}
+	one := func(r row, err error) ([]row, error) { return []row{r}, err }
+	workloads := []struct {
+		name, what string
+		run        func() ([]row, error)
+	}{
+		{"limits", "raw limits", func() ([]row, error) { return rawLimits(ctx, s) }},
+		{"classifier", "classifier alone", func() ([]row, error) { return one(classifierAlone()) }},
+		{"sustained", "sustained", func() ([]row, error) { return sustainedRun(ctx, s) }},
+		{"burst", "burst", func() ([]row, error) { return one(burstDrain(ctx, s)) }},
+	}
 	var rows []row
-	want := workloads(getenv("BENCH_WORKLOADS"))
-	if want("limits") {
-		limits, err := rawLimits(ctx, s)
-		if err != nil {
-			return fmt.Errorf("raw limits: %w", err)
+	want := getenv("BENCH_WORKLOADS") // limits,classifier,sustained,burst; empty runs every one
+	for _, w := range workloads {
+		if want != "" && !slices.Contains(strings.Split(want, ","), w.name) {
+			continue
 		}
-		rows = append(rows, limits...)
-	}
-	if want("classifier") {
-		classifier, err := classifierAlone()
+		got, err := w.run()
 		if err != nil {
-			return fmt.Errorf("classifier alone: %w", err)
+			return fmt.Errorf("%s: %w", w.what, err)
 		}
-		rows = append(rows, classifier)
-	}
-	if want("sustained") {
-		sustained, err := sustainedRun(ctx, s)
-		if err != nil {
-			return fmt.Errorf("sustained: %w", err)
-		}
-		rows = append(rows, sustained...)
-	}
-	if want("burst") {
-		burst, err := burstDrain(ctx, s)
-		if err != nil {
-			return fmt.Errorf("burst: %w", err)
-		}
-		rows = append(rows, burst)
+		rows = append(rows, got...)
 	}
 	printTable(stdout, rows)
 	return nil
-}
-
-// workloads says whether to run a workload: every one when list is empty, else those it names
-// (BENCH_WORKLOADS=limits,classifier,sustained,burst).
-func workloads(list string) func(string) bool {
-	return func(name string) bool {
-		return list == "" || slices.Contains(strings.Split(list, ","), name)
-	}
 }
 
 // row is one line of the table.
