@@ -17,9 +17,11 @@ import (
 // says it, as a share of the machine's cores, for the time since. It also says how busy the whole
 // machine was, and how much of its cores the hypervisor gave to other guests (steal), so that a
 // slow run can be told apart from a slow change.
-func startBusy() func() busy {
+func startBusy(workload string) func() busy {
+	stopProfile := profileWindow(workload)
 	start, cpu, pg, m := time.Now(), cpuTime(), postgresCPUTime(), machineTime()
 	return func() busy {
+		stopProfile()
 		now := machineTime()
 		return busy{took: time.Since(start), process: cpuTime() - cpu, postgres: postgresCPUTime() - pg,
 			machine: now.busy - m.busy, stolen: now.steal - m.steal}
@@ -65,18 +67,35 @@ func machineTime() machineCPU {
 	return machineCPU{busy: tick(1) + tick(2) + tick(3) + tick(6) + tick(7), steal: tick(8)}
 }
 
-// cpuProfile writes a CPU profile of this process to path until stop is called
-// (go tool pprof -top <path>).
-func cpuProfile(path string) (stop func(), err error) {
+// cpuProfilePath is BENCH_CPUPROFILE: where to write a CPU profile of each workload's measured
+// stretch ("" for none).
+var cpuProfilePath string
+
+// profileWindow writes a CPU profile of this process until the function it returns is called, to
+// cpuProfilePath with the workload's name before its extension (go tool pprof -top <file>), so
+// that what a workload does before it starts measuring (queueing the burst) is not in it. A
+// profile that cannot be written is reported and the run goes on.
+func profileWindow(workload string) (stop func()) {
+	if cpuProfilePath == "" {
+		return func() {}
+	}
+	ext := filepath.Ext(cpuProfilePath)
+	path := strings.TrimSuffix(cpuProfilePath, ext) + "." + workload + ext
 	f, err := os.Create(path)
+	if err == nil {
+		if err = pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+		}
+	}
 	if err != nil {
-		return nil, err
+		fmt.Fprintf(os.Stderr, "bench: no CPU profile of %s: %v\n", workload, err)
+		return func() {}
 	}
-	if err := pprof.StartCPUProfile(f); err != nil {
+	return func() {
+		pprof.StopCPUProfile()
 		f.Close()
-		return nil, err
+		fmt.Fprintf(os.Stderr, "bench: CPU profile of %s in %s\n", workload, path)
 	}
-	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // cpuTime is the CPU time this process has used, user and system.

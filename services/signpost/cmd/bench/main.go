@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -42,12 +43,13 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	if s.database == "" {
 		s.database = boot.DefaultDatabaseURL
 	}
-	if path := getenv("BENCH_CPUPROFILE"); path != "" {
-		stop, err := cpuProfile(path)
+	if cpuProfilePath = getenv("BENCH_CPUPROFILE"); cpuProfilePath != "" {
+		probe, err := os.CreateTemp(filepath.Dir(cpuProfilePath), ".bench-profile-*")
 		if err != nil {
-			return err
+			return fmt.Errorf("BENCH_CPUPROFILE: cannot write there: %w", err)
 		}
-		defer stop()
+		probe.Close()
+		os.Remove(probe.Name())
 	}
 	one := func(r row, err error) ([]row, error) { return []row{r}, err }
 	workloads := []struct {

@@ -98,7 +98,7 @@ func sustainedRun(ctx context.Context, s settings) ([]row, error) {
 		}()
 	}
 	start := time.Now()
-	busy := startBusy()
+	busy := startBusy("sustained")
 	rss := 0.0
 	t := time.NewTicker(interval)
 	for n := 0; time.Since(start) < time.Duration(s.seconds)*time.Second; n++ {
