@@ -208,10 +208,19 @@ func (b *batchConsumer) process(raw []jetstream.Msg) {
 
 // run handles ds as one batch and settles every message it can: acknowledged, waiting for
 // redelivery, or dead-lettered. It returns those to try again one by one.
+//
+// A batch of several that fails as a whole (one bad message rolls back the transaction of all) is
+// halved, and each half run as a batch of its own, until the failure is cornered: one poison
+// message among n costs about 2·log2(n) smaller batches, not n lone tries with a pause before
+// each (which, for a batch of 1,000, would outlast the acknowledgement deadline). A message's
+// attempts count its first try and its tries alone, not the halves it was run in because of a
+// neighbour.
 func (b *batchConsumer) run(ds []*delivery) (retry []*delivery) {
 	msgs := make([]*message.Message, len(ds))
 	for i, d := range ds {
-		d.attempts++
+		if d.attempts == 0 || len(ds) == 1 {
+			d.attempts++
+		}
 		msgs[i] = d.msg
 	}
 	results, err := b.call(msgs)
@@ -223,7 +232,8 @@ func (b *batchConsumer) run(ds []*delivery) (retry []*delivery) {
 		if len(ds) == 1 {
 			return b.failed(ds[0], err)
 		}
-		return ds
+		half := len(ds) / 2
+		return append(b.run(ds[:half]), b.run(ds[half:])...)
 	}
 	var done []*delivery
 	var out []*message.Message
