@@ -27,8 +27,11 @@ type Settings struct {
 	MaxDeliver int
 }
 
-// DefaultSettings are the production defaults.
+// DefaultSettings are the production defaults. A batch of MaxAtomicBatch publishes its events as one
+// atomic batch; on 2 cores, two such batches at once drained a queue 14% faster than four of 256
+// (make bench: 10,093–10,755 items/s against 7,808–8,885, CPU per item 169–199 µs against
+// 198–228), at the same p99 at 2,000 items/s (87–89 ms against 82–114).
 func DefaultSettings() Settings {
-	return Settings{Concurrency: 4, BatchSize: 256, AckWait: 30 * time.Second, Attempts: 5, RetryInterval: 100 * time.Millisecond,
+	return Settings{Concurrency: 2, BatchSize: MaxAtomicBatch, AckWait: 30 * time.Second, Attempts: 5, RetryInterval: 100 * time.Millisecond,
 		RedeliveryDelay: 5 * time.Second, DuplicateWindow: 10 * time.Minute, MaxDeliver: 100}
 }
