@@ -43,7 +43,7 @@ func burstDrain(ctx context.Context, s settings) (row, error) {
 	}
 	debug.FreeOSMemory() // what queueing used is the loader's, not the system's: give it back first
 
-	busy := startBusy("burst")
+	busy := startBusy("burst", measured{}, 0)
 	start := time.Now()
 	sys, err = benchSystem(ctx, s, dataDir, dbName)
 	if err != nil {

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -13,35 +15,53 @@ import (
 	"time"
 )
 
-// startBusy starts measuring how busy this process and Postgres are; the function it returns
-// says it, as a share of the machine's cores, for the time since. It also says how busy the whole
-// machine was, and how much of its cores the hypervisor gave to other guests (steal), so that a
-// slow run can be told apart from a slow change.
-func startBusy(workload string) func() busy {
-	stopProfile := profileWindow(workload)
-	start, cpu, pg, m := time.Now(), cpuTime(), postgresCPUTime(), machineTime()
+// measured is the Signpost under measurement: this process (pid 0), or the signpost binary
+// running as a process of its own, whose runtime profiles are served on debugURL.
+type measured struct {
+	pid      int
+	debugURL string
+}
+
+// startBusy starts measuring how busy Signpost, the load generator (this process, when Signpost
+// runs in another) and Postgres are; the function it returns says it, as a share of the machine's
+// cores, for the time since. It also says how busy the whole machine was, and how much of its
+// cores the hypervisor gave to other guests (steal), so that a slow run can be told apart from a
+// slow change. profileFor bounds a profile of Signpost in another process (its debug address
+// serves one for a fixed time).
+func startBusy(workload string, sys measured, profileFor time.Duration) func() busy {
+	stopProfile := profileWindow(workload, sys, profileFor)
+	start, self, pg, m := time.Now(), cpuTime(), postgresCPUTime(), machineTime()
+	signpost := processCPUTime(sys.pid)
 	return func() busy {
 		stopProfile()
 		now := machineTime()
-		return busy{took: time.Since(start), process: cpuTime() - cpu, postgres: postgresCPUTime() - pg,
+		b := busy{took: time.Since(start), signpost: cpuTime() - self, postgres: postgresCPUTime() - pg,
 			machine: now.busy - m.busy, stolen: now.steal - m.steal}
+		if sys.pid != 0 {
+			b.generator, b.signpost = b.signpost, processCPUTime(sys.pid)-signpost
+		}
+		return b
 	}
 }
 
 // busy is the CPU time used over a stretch of wall time.
-type busy struct{ took, process, postgres, machine, stolen time.Duration }
+type busy struct{ took, signpost, generator, postgres, machine, stolen time.Duration }
 
 func (b busy) String() string {
 	cores := func(d time.Duration) float64 { return d.Seconds() / b.took.Seconds() }
-	return fmt.Sprintf("busy: this process %.2f, Postgres %.2f, machine %.2f, stolen %.2f of %d cores",
-		cores(b.process), cores(b.postgres), cores(b.machine), cores(b.stolen), runtime.NumCPU())
+	if b.generator == 0 {
+		return fmt.Sprintf("busy: Signpost (this process) %.2f, Postgres %.2f, machine %.2f, stolen %.2f of %d cores",
+			cores(b.signpost), cores(b.postgres), cores(b.machine), cores(b.stolen), runtime.NumCPU())
+	}
+	return fmt.Sprintf("busy: Signpost %.2f, load generator %.2f, Postgres %.2f, machine %.2f, stolen %.2f of %d cores",
+		cores(b.signpost), cores(b.generator), cores(b.postgres), cores(b.machine), cores(b.stolen), runtime.NumCPU())
 }
 
-// perItem is the CPU time this process and Postgres spent on each of n items: a figure that,
-// unlike items per second, does not change with how many cores were free.
+// perItem is the CPU time Signpost and Postgres spent on each of n items: a figure that, unlike
+// items per second, does not change with how many cores were free.
 func (b busy) perItem(n int) string {
 	us := func(d time.Duration) float64 { return float64(d.Microseconds()) / float64(max(n, 1)) }
-	return fmt.Sprintf("CPU per item %.0f µs: this process %.0f, Postgres %.0f", us(b.process+b.postgres), us(b.process), us(b.postgres))
+	return fmt.Sprintf("CPU per item %.0f µs: Signpost %.0f, Postgres %.0f", us(b.signpost+b.postgres), us(b.signpost), us(b.postgres))
 }
 
 // machineCPU is the whole machine's CPU time: busy (user, nice, system, interrupts) and stolen by
@@ -71,16 +91,29 @@ func machineTime() machineCPU {
 // stretch ("" for none).
 var cpuProfilePath string
 
-// profileWindow writes a CPU profile of this process until the function it returns is called, to
-// cpuProfilePath with the workload's name before its extension (go tool pprof -top <file>), so
-// that what a workload does before it starts measuring (queueing the burst) is not in it. A
-// profile that cannot be written is reported and the run goes on.
-func profileWindow(workload string) (stop func()) {
+// profileWindow writes a CPU profile of Signpost until the function it returns is called (of
+// Signpost in another process: for profileFor from the start), to cpuProfilePath with the
+// workload's name before its extension (go tool pprof -top <file>), so that what a workload does
+// before it starts measuring (queueing the burst) is not in it. A profile that cannot be written
+// is reported and the run goes on.
+func profileWindow(workload string, sys measured, profileFor time.Duration) (stop func()) {
 	if cpuProfilePath == "" {
 		return func() {}
 	}
 	ext := filepath.Ext(cpuProfilePath)
 	path := strings.TrimSuffix(cpuProfilePath, ext) + "." + workload + ext
+	report := func(err error) {
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "bench: no CPU profile of %s: %v\n", workload, err)
+			return
+		}
+		fmt.Fprintf(os.Stderr, "bench: CPU profile of %s in %s\n", workload, path)
+	}
+	if sys.pid != 0 {
+		done := make(chan error, 1)
+		go func() { done <- fetchProfile(sys.debugURL, profileFor, path) }()
+		return func() { report(<-done) }
+	}
 	f, err := os.Create(path)
 	if err == nil {
 		if err = pprof.StartCPUProfile(f); err != nil {
@@ -88,14 +121,36 @@ func profileWindow(workload string) (stop func()) {
 		}
 	}
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "bench: no CPU profile of %s: %v\n", workload, err)
+		report(err)
 		return func() {}
 	}
 	return func() {
 		pprof.StopCPUProfile()
-		f.Close()
-		fmt.Fprintf(os.Stderr, "bench: CPU profile of %s in %s\n", workload, path)
+		report(f.Close())
 	}
+}
+
+// fetchProfile writes to path a CPU profile that the process serving debugURL takes for d (at
+// most 29 s: its debug address answers within 30).
+func fetchProfile(debugURL string, d time.Duration, path string) error {
+	seconds := min(max(int(d.Seconds()), 1), 29)
+	resp, err := http.Get(fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", debugURL, seconds))
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: %s", debugURL, resp.Status)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // cpuTime is the CPU time this process has used, user and system.
@@ -111,24 +166,40 @@ func cpuTime() time.Duration {
 // a backend that ended in between is missed, and the pools here keep theirs).
 func postgresCPUTime() time.Duration {
 	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
-	var ticks int64
+	var total time.Duration
 	for _, path := range stats {
-		raw, err := os.ReadFile(path)
-		if err != nil {
-			continue
+		if comm, cpu, ok := procStat(path); ok && comm == "postgres" {
+			total += cpu
 		}
-		// pid (comm) state ppid ... with utime and stime the 12th and 13th fields after comm.
-		open, end := bytes.IndexByte(raw, '('), bytes.LastIndexByte(raw, ')')
-		if open < 0 || end < open || string(raw[open+1:end]) != "postgres" {
-			continue
-		}
-		fields := strings.Fields(string(raw[end+1:]))
-		if len(fields) < 13 {
-			continue
-		}
-		user, _ := strconv.ParseInt(fields[11], 10, 64)
-		sys, _ := strconv.ParseInt(fields[12], 10, 64)
-		ticks += user + sys
 	}
-	return time.Duration(ticks) * time.Second / 100 // USER_HZ is 100 on Linux
+	return total
+}
+
+// processCPUTime is the CPU time used so far by process pid (0: none).
+func processCPUTime(pid int) time.Duration {
+	if pid == 0 {
+		return 0
+	}
+	_, cpu, _ := procStat(fmt.Sprintf("/proc/%d/stat", pid))
+	return cpu
+}
+
+// procStat reads a process's command name and CPU time, user and system, from its /proc stat file.
+func procStat(path string) (comm string, cpu time.Duration, ok bool) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return "", 0, false
+	}
+	// pid (comm) state ppid ... with utime and stime the 12th and 13th fields after comm.
+	open, end := bytes.IndexByte(raw, '('), bytes.LastIndexByte(raw, ')')
+	if open < 0 || end < open {
+		return "", 0, false
+	}
+	fields := strings.Fields(string(raw[end+1:]))
+	if len(fields) < 13 {
+		return "", 0, false
+	}
+	user, _ := strconv.ParseInt(fields[11], 10, 64)
+	sys, _ := strconv.ParseInt(fields[12], 10, 64)
+	return string(raw[open+1 : end]), time.Duration(user+sys) * time.Second / 100, true // USER_HZ is 100 on Linux
 }

@@ -127,8 +127,13 @@ func intEnv(getenv func(string) string, name string, def int) int {
 }
 
 // rssMB is this process's resident memory.
-func rssMB() float64 {
-	raw, err := os.ReadFile("/proc/self/statm")
+func rssMB() float64 { return statmRSSMB("/proc/self/statm") }
+
+// processRSSMB is process pid's resident memory.
+func processRSSMB(pid int) float64 { return statmRSSMB(fmt.Sprintf("/proc/%d/statm", pid)) }
+
+func statmRSSMB(path string) float64 {
+	raw, err := os.ReadFile(path)
 	if err != nil {
 		return 0
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jmoiron/sqlx"
 
 	"github.com/signpost/signpost/services/signpost/system"
 	"github.com/signpost/signpost/shared/boot"
@@ -54,21 +55,20 @@ type sent struct {
 }
 
 // sustainedRun offers Facebook webhook batches of 10 comments and form posts, half and half, at
-// a fixed rate, and measures from each HTTP acknowledgement to the item's stored actions.
+// a fixed rate, and measures from each HTTP acknowledgement to the item's stored actions. The
+// all-in-one runs as a process of its own, as in production, so that its memory and CPU are its
+// own and not the load generator's.
 func sustainedRun(ctx context.Context, s settings) ([]row, error) {
 	all, err := texts()
 	if err != nil {
 		return nil, err
 	}
-	dataDir, _ := os.MkdirTemp("", "signpost-bench")
-	defer os.RemoveAll(dataDir)
-	dbName := fmt.Sprintf("signpost_bench_%d", time.Now().UnixNano())
-	sys, err := benchSystem(ctx, s, dataDir, dbName)
+	sys, err := startPipeline(ctx, soakSettings{database: s.database})
 	if err != nil {
 		return nil, err
 	}
-	defer store.DropDatabase(context.Background(), s.database, dbName)
-	defer sys.Stop(context.Background())
+	defer sys.stop()
+	signpost := measured{pid: sys.cmd.Process.Pid, debugURL: sys.debugURL}
 
 	// Senders work at once as platforms do: enough of them that waiting for answers does not
 	// hold back the offered rate.
@@ -87,7 +87,7 @@ func sustainedRun(ctx context.Context, s settings) ([]row, error) {
 		go func() {
 			defer wg.Done()
 			for n := range jobs {
-				got, err := sendTick(client, sys.URL(), n, all)
+				got, err := sendTick(client, sys.url, n, all)
 				mu.Lock()
 				if err != nil {
 					failures++
@@ -98,7 +98,7 @@ func sustainedRun(ctx context.Context, s settings) ([]row, error) {
 		}()
 	}
 	start := time.Now()
-	busy := startBusy("sustained")
+	busy := startBusy("sustained", signpost, time.Duration(s.seconds)*time.Second)
 	rss, offered := 0.0, 0
 	// Each tick has its time on a fixed schedule: a tick that comes late is still sent (a ticker
 	// would drop it while this goroutine waits for a core, and offer less than it says).
@@ -112,19 +112,19 @@ func sustainedRun(ctx context.Context, s settings) ([]row, error) {
 		default: // the senders are 4,096 ticks behind: not offered
 		}
 		if n%100 == 0 {
-			rss = max(rss, rssMB())
+			rss = max(rss, processRSSMB(signpost.pid))
 		}
 	}
 	close(jobs)
 	wg.Wait()
 	took := time.Since(start)
 
-	lat, last, err := actionLatencies(ctx, sys, acked)
+	lat, last, err := actionLatencies(ctx, sys.db, acked)
 	if err != nil {
 		return nil, err
 	}
-	rss = max(rss, rssMB())
-	note := fmt.Sprintf("(%d of %d items offered at %d/s acknowledged in %s; %d requests failed; %s, the load generator included)",
+	rss = max(rss, processRSSMB(signpost.pid))
+	note := fmt.Sprintf("(%d of %d items offered at %d/s acknowledged in %s; %d requests failed; %s)",
 		len(acked), offered, s.rate, took.Round(time.Second), failures, busy())
 	return []row{{name: "(a) sustained: webhook batches + forms, ack -> actions", perSec: float64(len(lat)) / last.Sub(start).Seconds(),
 		p50: pct(lat, 50), p99: pct(lat, 99), rssMB: rss, limit: "limit: JetStream publish, atomic batches of 256", note: note}}, nil
@@ -194,11 +194,11 @@ func do(client *http.Client, req *http.Request, want int) error {
 
 // actionLatencies waits (up to two minutes) until every acknowledged item has its actions, and
 // returns each item's time from acknowledgement to its first stored action, and the last.
-func actionLatencies(ctx context.Context, sys *boot.System, acked []sent) ([]time.Duration, time.Time, error) {
+func actionLatencies(ctx context.Context, db *sqlx.DB, acked []sent) ([]time.Duration, time.Time, error) {
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		var n int
-		if err := sys.DB.GetContext(ctx, &n, `SELECT count(DISTINCT item_id) FROM inbox_entries`); err != nil {
+		if err := db.GetContext(ctx, &n, `SELECT count(DISTINCT item_id) FROM inbox_entries`); err != nil {
 			return nil, time.Time{}, err
 		}
 		if n >= len(acked) || time.Now().After(deadline) {
@@ -210,7 +210,7 @@ func actionLatencies(ctx context.Context, sys *boot.System, acked []sent) ([]tim
 		ID uuid.UUID `db:"item_id"`
 		At time.Time `db:"at"`
 	}
-	if err := sys.DB.SelectContext(ctx, &rows, `SELECT item_id, min(created_at) AS at FROM inbox_entries GROUP BY item_id`); err != nil {
+	if err := db.SelectContext(ctx, &rows, `SELECT item_id, min(created_at) AS at FROM inbox_entries GROUP BY item_id`); err != nil {
 		return nil, time.Time{}, err
 	}
 	stored := make(map[uuid.UUID]time.Time, len(rows))
