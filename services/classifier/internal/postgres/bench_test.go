@@ -14,7 +14,7 @@ import (
 // BenchmarkSaveBatch is storing a batch of items with their decisions in one transaction (what
 // the classifier does per batch), against the real Postgres; ns/op is per batch.
 func BenchmarkSaveBatch(b *testing.B) {
-	for _, size := range []int{1, 16, 256} {
+	for _, size := range []int{1, 16, 256, 1000} { // 1,000: BUS_BATCH_SIZE by default
 		b.Run(fmt.Sprint(size), func(b *testing.B) {
 			db, _ := storetest.New(b)
 			s := postgres.NewDecisions(db)

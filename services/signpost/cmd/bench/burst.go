@@ -12,6 +12,8 @@ import (
 
 	"github.com/signpost/signpost/services/classifier"
 	"github.com/signpost/signpost/services/notifier"
+	"github.com/signpost/signpost/services/signpost/system"
+	"github.com/signpost/signpost/shared/boot"
 	"github.com/signpost/signpost/shared/bus"
 	"github.com/signpost/signpost/shared/event"
 	"github.com/signpost/signpost/shared/feedback"
@@ -78,6 +80,25 @@ func burstDrain(ctx context.Context, s settings) (row, error) {
 	return row{name: fmt.Sprintf("(b) burst: %d queued items drained to actions", s.burst), perSec: float64(n) / took.Seconds(),
 		rssMB: rss, limit: "limit: JetStream durable consume, explicit ack",
 		note: fmt.Sprintf("(%d done in %s; %s; %s)", n, took.Round(time.Second), load, load.perItem(n))}, nil
+}
+
+// benchSystem starts the all-in-one on a fresh database and data directory.
+func benchSystem(ctx context.Context, s settings, dataDir, dbName string) (*boot.System, error) {
+	dsn, err := store.WithDatabase(s.database, dbName)
+	if err != nil {
+		return nil, err
+	}
+	env := map[string]string{"DATABASE_URL": dsn, "DATA_DIR": dataDir, "HTTP_ADDR": "127.0.0.1:0", "LOG_LEVEL": "error",
+		"FACEBOOK_APP_SECRET": benchSecret, "FORM_RATE_PER_MINUTE": "100000000", "FORM_RATE_BURST": "1000000",
+		"REQUEST_RATE_PER_MINUTE": "100000000", "REQUEST_RATE_BURST": "1000000",
+		"DELIVERY_POLL": "1h"}
+	for _, name := range []string{"BUS_CONCURRENCY", "BUS_BATCH_SIZE", "DATABASE_MAX_CONNS"} { // to compare settings
+		if v := os.Getenv(name); v != "" {
+			env[name] = v
+		}
+	}
+	sys, _, err := system.Start(ctx, func(k string) string { return env[k] }, os.Stderr) // errors only
+	return sys, err
 }
 
 // settled says whether each handler's durable consumer has nothing left to deliver or to have

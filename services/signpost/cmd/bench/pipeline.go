@@ -40,18 +40,19 @@ type pipeline struct {
 	logs       *os.File
 }
 
-func startPipeline(ctx context.Context, s soakSettings) (_ *pipeline, err error) {
+// startPipeline starts binary (built from source when empty) on a fresh database on the Postgres
+// server at database.
+func startPipeline(ctx context.Context, database, binary string) (_ *pipeline, err error) {
 	dir, err := os.MkdirTemp("", "signpost-soak")
 	if err != nil {
 		return nil, err
 	}
-	p := &pipeline{dir: dir, server: s.database, dbName: fmt.Sprintf("signpost_soak_%d", time.Now().UnixNano())}
+	p := &pipeline{dir: dir, server: database, dbName: fmt.Sprintf("signpost_pipeline_%d", time.Now().UnixNano())}
 	defer func() {
 		if err != nil {
 			p.stop()
 		}
 	}()
-	binary := s.binary
 	if binary == "" {
 		binary = filepath.Join(dir, "signpost")
 		build := exec.CommandContext(ctx, "go", "build", "-o", binary, "github.com/signpost/signpost/services/signpost/cmd/signpost")
@@ -59,7 +60,7 @@ func startPipeline(ctx context.Context, s soakSettings) (_ *pipeline, err error)
 			return nil, fmt.Errorf("build the signpost binary: %w\n%s", err, out)
 		}
 	}
-	dsn, err := store.WithDatabase(s.database, p.dbName)
+	dsn, err := store.WithDatabase(database, p.dbName)
 	if err != nil {
 		return nil, err
 	}

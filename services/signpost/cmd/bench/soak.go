@@ -54,7 +54,7 @@ func runSoak(ctx context.Context, getenv func(string) string, stdout io.Writer) 
 // soak starts the pipeline, offers the load while watching it, waits for it to drain, and
 // measures.
 func soak(ctx context.Context, s soakSettings, progress io.Writer) (soakReport, error) {
-	p, err := startPipeline(ctx, s)
+	p, err := startPipeline(ctx, s.database, s.binary)
 	if err != nil {
 		return soakReport{}, err
 	}

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"slices"
 	"sync"
 	"time"
@@ -18,35 +17,13 @@ import (
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
 
-	"github.com/signpost/signpost/services/signpost/system"
-	"github.com/signpost/signpost/shared/boot"
 	"github.com/signpost/signpost/shared/feedback"
-	"github.com/signpost/signpost/shared/store"
 )
 
 const (
 	benchSecret = "bench-facebook-app-secret"
 	trentPage   = "100000000000202"
 )
-
-// benchSystem starts the all-in-one on a fresh database and data directory.
-func benchSystem(ctx context.Context, s settings, dataDir, dbName string) (*boot.System, error) {
-	dsn, err := store.WithDatabase(s.database, dbName)
-	if err != nil {
-		return nil, err
-	}
-	env := map[string]string{"DATABASE_URL": dsn, "DATA_DIR": dataDir, "HTTP_ADDR": "127.0.0.1:0", "LOG_LEVEL": "error",
-		"FACEBOOK_APP_SECRET": benchSecret, "FORM_RATE_PER_MINUTE": "100000000", "FORM_RATE_BURST": "1000000",
-		"REQUEST_RATE_PER_MINUTE": "100000000", "REQUEST_RATE_BURST": "1000000",
-		"DELIVERY_POLL": "1h"}
-	for _, name := range []string{"BUS_CONCURRENCY", "BUS_BATCH_SIZE", "DATABASE_MAX_CONNS"} { // to compare settings
-		if v := os.Getenv(name); v != "" {
-			env[name] = v
-		}
-	}
-	sys, _, err := system.Start(ctx, func(k string) string { return env[k] }, os.Stderr) // errors only
-	return sys, err
-}
 
 // sent is an item the load generator had acknowledged, and when.
 type sent struct {
@@ -63,7 +40,7 @@ func sustainedRun(ctx context.Context, s settings) ([]row, error) {
 	if err != nil {
 		return nil, err
 	}
-	sys, err := startPipeline(ctx, soakSettings{database: s.database})
+	sys, err := startPipeline(ctx, s.database, "")
 	if err != nil {
 		return nil, err
 	}
