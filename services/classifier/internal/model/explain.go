@@ -35,8 +35,10 @@ func (m *Model) explain(tf *textFeatures, label string, k int) (toward, against 
 	if li >= len(m.labels) || m.labels[li] != label || k <= 0 {
 		return nil, nil
 	}
-	phrases, weights := m.contributions(tf, li)
-	all := make([]Contribution, 0, len(phrases))
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	phrases, weights := m.contributions(tf, li, sc)
+	all := sc.contributions[:0]
 	for p, name := range phrases {
 		if w := weights[p]; w != 0 && !math.IsNaN(w) && !functionWords(name) {
 			all = append(all, Contribution{Feature: name, Weight: w})
@@ -59,16 +61,17 @@ func (m *Model) explain(tf *textFeatures, label string, k int) (toward, against 
 			against = append(against, all[i])
 		}
 	}
+	sc.contributions = all
 	return toward, against
 }
 
 // contributions is every phrase of the text and its contribution to label li's score (without
 // the bias), as Explain defines it. Each phrase's sum is made in ascending order of feature hash.
-func (m *Model) contributions(tf *textFeatures, li int) (phrases []string, weights []float64) {
-	phrases, phraseOf := tf.phrases()
-	weights = make([]float64, len(phrases))
-	sc := scratchPool.Get().(*scratch)
-	defer scratchPool.Put(sc)
+// Both are in sc's memory: they last while the caller holds sc.
+func (m *Model) contributions(tf *textFeatures, li int, sc *scratch) (phrases []string, weights []float64) {
+	phrases, phraseOf := tf.phrases(sc)
+	weights = append(sc.weights[:0], make([]float64, len(phrases))...)
+	sc.weights = weights
 	// The owners of each distinct feature's occurrences: owners[start[f]:start[f+1]].
 	start := append(sc.starts[:0], make([]int32, len(tf.hashes)+1)...)
 	for _, o := range tf.occ {
@@ -106,49 +109,65 @@ func (m *Model) contributions(tf *textFeatures, li int) (phrases []string, weigh
 }
 
 // phrases names every owner of the text's features for a person (see occurrence): the distinct
-// phrases, and the phrase of each owner number.
-func (tf *textFeatures) phrases() (phrases []string, phraseOf []int32) {
+// phrases, and the phrase of each owner number. Both are in sc's memory; the names are cut from
+// one string of their own.
+func (tf *textFeatures) phrases(sc *scratch) (phrases []string, phraseOf []int32) {
 	// Every owner's name, cut from one string.
 	var b strings.Builder
-	type named struct {
-		owner int32
-		end   int // of its name in b
+	size := 0
+	for _, t := range tf.toks {
+		size += 3*len(t.Text) + 16 // a word and a bigram, at most a few bytes more for a person
 	}
-	owners := make([]named, 0, 2*len(tf.toks))
+	b.Grow(size)
+	owners := sc.named[:0]
 	for i, t := range tf.toks {
-		b.WriteString(displayPhrase(displayWord(t)))
+		// A word's name; a negated one's starts with negatedWord, which has no placeholder.
+		if t.Negated {
+			b.WriteString(negatedWord)
+		}
+		b.WriteString(displayPhrase(t.Text))
 		owners = append(owners, named{owner: int32(2 * i), end: b.Len()})
 		if tf.cfg.Bigrams && i+1 < len(tf.toks) {
-			b.WriteString(displayPhrase(t.Text + " " + tf.toks[i+1].Text))
+			next := tf.toks[i+1].Text
+			if strings.IndexByte(t.Text, '<') < 0 && strings.IndexByte(next, '<') < 0 {
+				b.WriteString(t.Text) // displayPhrase leaves a phrase without placeholders as it is
+				b.WriteByte(' ')
+				b.WriteString(next)
+			} else {
+				b.WriteString(displayPhrase(t.Text + " " + next))
+			}
 			owners = append(owners, named{owner: int32(2*i + 1), end: b.Len()})
 		}
 	}
 	all := b.String()
-	names := make([]string, len(owners))
+	names := resize(sc.names, len(owners))
 	start := 0
 	for i, o := range owners {
 		names[i], start = all[start:o.end], o.end
 	}
 	// The same name is one phrase, however many owners have it.
-	order := make([]int, len(owners))
+	order := resize(sc.order, len(owners))
 	for i := range order {
 		order[i] = i
 	}
 	slices.SortFunc(order, func(a, b int) int { return strings.Compare(names[a], names[b]) })
-	phraseOf = make([]int32, 2*len(tf.toks))
+	phraseOf, phrases = resize(sc.phraseOf, 2*len(tf.toks)), sc.phrases[:0]
+	clear(phraseOf)
 	for j, i := range order {
 		if j == 0 || names[i] != names[order[j-1]] {
 			phrases = append(phrases, names[i])
 		}
 		phraseOf[owners[i].owner] = int32(len(phrases) - 1)
 	}
+	sc.named, sc.names, sc.order, sc.phraseOf, sc.phrases = owners, names, order, phraseOf, phrases
 	return phrases, phraseOf
 }
 
-// displayWord is how a token is named to a person.
-func displayWord(t token) string {
-	if t.Negated {
-		return "not … " + t.Text
-	}
-	return t.Text
+// named is an owner of features (see occurrence) and the end of its name in the string of names.
+type named struct {
+	owner int32
+	end   int
 }
+
+// negatedWord is what a negated word's name starts with.
+const negatedWord = "not … "

@@ -2,7 +2,6 @@ package model
 
 import (
 	"math"
-	"slices"
 )
 
 // Feature groups. A feature's key is its group byte followed by its text,
@@ -87,9 +86,16 @@ func featurize(text string, cfg featureConfig) []feature { return analyse(text, 
 
 // analyse featurises text.
 func analyse(text string, cfg featureConfig) *textFeatures {
+	tf := new(textFeatures)
+	tf.read(text, cfg)
+	return tf
+}
+
+// read featurises text into tf, in the room tf kept from the text it read before (if any).
+func (tf *textFeatures) read(text string, cfg featureConfig) {
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
-	tf := &textFeatures{cfg: cfg, toks: tokenize(text)}
+	tf.cfg, tf.toks = cfg, appendTokens(tf.toks[:0], text)
 	toks := tf.toks
 	hashes, owners := sc.hashes[:0], sc.owners[:0]
 	notH := hashAdd(hashStart(groupWord), "not_")
@@ -121,7 +127,7 @@ func analyse(text string, cfg featureConfig) *textFeatures {
 
 	// Number the distinct features in the order first met.
 	sc.set.reset(len(hashes))
-	tf.occ = make([]occurrence, len(hashes))
+	tf.occ = resize(tf.occ, len(hashes))
 	distinct, isChar := sc.distinct[:0], sc.isChar[:0]
 	for j, h := range hashes {
 		f, ok := sc.set.add(h, int32(len(distinct)))
@@ -132,16 +138,23 @@ func analyse(text string, cfg featureConfig) *textFeatures {
 		tf.occ[j] = occurrence{Feature: f, Owner: owners[j]}
 	}
 	sc.distinct, sc.isChar = distinct, isChar
-	tf.hashes, tf.isChar = slices.Clone(distinct), slices.Clone(isChar)
+	tf.hashes, tf.isChar = append(tf.hashes[:0], distinct...), append(tf.isChar[:0], isChar...)
 	sc.sorted = append(sc.sorted[:0], tf.hashes...)
 	sc.spare = append(sc.spare[:0], tf.hashes...)
 	sorted := sortHashes(sc.sorted, sc.spare)
-	tf.byHash = make([]int32, len(sorted))
+	tf.byHash = resize(tf.byHash, len(sorted))
 	for i, h := range sorted {
 		tf.byHash[i], _ = sc.set.add(h, -1)
 	}
 	tf.vectorize(sc)
-	return tf
+}
+
+// resize is s with length n, reusing its room when it has enough; what it held is not cleared.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
 }
 
 // appendCharGrams appends the hash of every character n-gram (nmin <= n <= nmax runes) of the
@@ -185,6 +198,7 @@ func (tf *textFeatures) vectorize(sc *scratch) {
 			nWord++
 		}
 	}
+	tf.vWord, tf.vChar = 0, 0
 	if nWord > 0 {
 		tf.vWord = float32(1 / math.Sqrt(float64(nWord)))
 	}
@@ -192,13 +206,13 @@ func (tf *textFeatures) vectorize(sc *scratch) {
 		tf.vChar = float32(tf.cfg.CharWeight / math.Sqrt(float64(nChar)))
 	}
 	feats := sc.feats[:0]
-	tf.buckets = make([]uint32, len(tf.byHash))
+	tf.buckets = resize(tf.buckets, len(tf.byHash))
 	for i, f := range tf.byHash {
 		tf.buckets[i] = tf.cfg.bucket(tf.hashes[f])
 		feats = append(feats, feature{Bucket: tf.buckets[i], Value: tf.value(f)})
 	}
 	sc.feats = feats
-	feats = sortByBucket(feats, tf.cfg.Buckets, sc)
+	feats = sortByBucket(tf.x, feats, tf.cfg.Buckets, sc)
 	merged := feats[:0]
 	for _, f := range feats {
 		if n := len(merged); n > 0 && merged[n-1].Bucket == f.Bucket {

@@ -30,6 +30,7 @@ package model
 
 import (
 	"strings"
+	"sync"
 )
 
 // Model is a trained classifier. It is safe for concurrent use.
@@ -216,8 +217,26 @@ type Vector struct {
 
 // Vectorize featurises text for this model and any model with the same feature options.
 func (m *Model) Vectorize(text string) Vector {
-	return Vector{tf: analyse(text, m.opts.features())}
+	tf := readings.Get().(*textFeatures)
+	tf.read(text, m.opts.features())
+	return Vector{tf: tf}
 }
+
+// Release hands the vector's memory back for the next text Vectorize reads, so that featurising
+// a stream of texts allocates next to nothing. Neither the vector nor any copy of it may be used
+// after; what was made from it (predictions, explanations) owns its memory and stays valid.
+func (v Vector) Release() {
+	if v.tf != nil && cap(v.tf.occ) <= maxPooledOccurrences {
+		readings.Put(v.tf)
+	}
+}
+
+// readings holds featurised texts' memory for Vectorize to reuse.
+var readings = sync.Pool{New: func() any { return new(textFeatures) }}
+
+// maxPooledOccurrences bounds the memory a released vector may keep for reuse: one of a very
+// long text is left to the collector instead.
+const maxPooledOccurrences = 1 << 14
 
 // features is the vector's features if it was made with this model's feature options, or else
 // text featurised again, so that every answer is the one the text alone gives.

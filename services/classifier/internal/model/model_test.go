@@ -360,7 +360,7 @@ func TestExplain(t *testing.T) {
 	}
 	// The contributions add up to the calibrated score difference.
 	var sum float64
-	_, weights := m.contributions(analyse(text, m.opts.features()), 0)
+	_, weights := m.contributions(analyse(text, m.opts.features()), 0, new(scratch))
 	for _, w := range weights {
 		sum += w
 	}

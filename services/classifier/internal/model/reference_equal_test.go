@@ -74,7 +74,8 @@ func sameAsReference(t *testing.T, models []*Model, text string) {
 		}
 	}
 	for _, m := range models {
-		v := m.Vectorize(text)
+		v := m.Vectorize(text) // most often in the memory the text before it released
+		defer v.Release()
 		if got, want := m.PredictVector(v, text), m.prediction(m.predictVector(refFeaturize(text, m.opts.features()))); !reflect.DeepEqual(got, want) {
 			t.Fatalf("PredictVector(%q) = %+v, reference %+v", text, got, want)
 		}
@@ -102,6 +103,21 @@ func TestFeaturesAndExplanationsMatchTheReference(t *testing.T) {
 			models = append(models, flag) // two labels, another calibration
 		}
 		sameAsReference(t, models, s)
+	}
+}
+
+// A text read into the memory another text was read into is read exactly as it is alone, whether
+// the one before was longer or shorter.
+func TestATextReadInReusedMemoryIsReadAsAlone(t *testing.T) {
+	texts := referenceTexts(t)
+	cfg := DefaultOptions().features()
+	reused := new(textFeatures)
+	for i, text := range texts {
+		reused.read(text, cfg)
+		alone := analyse(text, cfg)
+		if !reflect.DeepEqual(reused, alone) && len(alone.x)+len(reused.x) > 0 {
+			t.Fatalf("text %d read after text %d differs from the text read alone", i, max(i-1, 0))
+		}
 	}
 }
 

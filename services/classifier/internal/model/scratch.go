@@ -17,6 +17,15 @@ type scratch struct {
 	starts   []int32
 	next     []int32
 	feats    []feature
+	// Explain's: the owners of the text's features and their names, the distinct phrases, and
+	// each phrase's contribution.
+	named         []named
+	names         []string
+	order         []int
+	phraseOf      []int32
+	phrases       []string
+	weights       []float64
+	contributions []Contribution
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}

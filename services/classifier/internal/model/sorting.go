@@ -42,12 +42,13 @@ func sortHashes(hashes, spare []uint64) []uint64 {
 	return spare
 }
 
-// sortByBucket sorts features, given in ascending hash order, by bucket (one of buckets).
+// sortByBucket sorts features, given in ascending hash order, by bucket (one of buckets), into
+// dst's room when it has enough.
 // Buckets are spread evenly, so dealing the features by the top bits of their bucket into about
 // as many ranges as there are features leaves one or two in each, which insertion sort puts in
 // order. Where two features share a bucket, the comparison sort the models were trained with
 // decides the order their values add up in, so then that sort is used, on the same input.
-func sortByBucket(feats []feature, buckets int, sc *scratch) []feature {
+func sortByBucket(dst, feats []feature, buckets int, sc *scratch) []feature {
 	k := bits.Len(uint(len(feats)))
 	shift := max(bits.Len(uint(buckets-1))-k, 0)
 	starts := sc.starts[:0]
@@ -61,7 +62,7 @@ func sortByBucket(feats []feature, buckets int, sc *scratch) []feature {
 	for i := 1; i < len(starts); i++ {
 		starts[i] += starts[i-1]
 	}
-	sorted := make([]feature, len(feats))
+	sorted := resize(dst, len(feats))
 	for _, f := range feats {
 		r := f.Bucket >> shift
 		sorted[starts[r]] = f

@@ -2,6 +2,7 @@ package model
 
 import (
 	"html"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -78,14 +79,17 @@ func Normalize(text string) string {
 //     words and ends a negation scope;
 //   - up to negationScope words after a negation word are marked Negated,
 //     up to the end of the clause (punctuation or "but").
-func tokenize(text string) []token {
+func tokenize(text string) []token { return appendTokens(nil, text) }
+
+// appendTokens appends text's tokens (see tokenize) to toks.
+func appendTokens(toks []token, text string) []token {
 	text = html.UnescapeString(text)
 	text = strings.ToLower(text)
 	if strings.IndexByte(text, '`') >= 0 || !isASCII(text) {
 		text = straightQuotes.Replace(text)
 	}
 
-	toks := make([]token, 0, len(text)/5+1)
+	toks = slices.Grow(toks, len(text)/5+1)
 	negLeft := 0 // words still to mark as negated
 	clauseEnd := func() { negLeft = 0 }
 	addWord := func(w string) {

@@ -84,6 +84,7 @@ func (fl *Flags) DetectReading(r routing.Reading, text string, staff []string) [
 		}
 		if !read {
 			v, read = m.Vectorize(text), true
+			defer v.Release() // its own reading, not the caller's
 		}
 		p := m.ProbabilityVector(v, text, flagYes)
 		if p < Thresholds[f] {

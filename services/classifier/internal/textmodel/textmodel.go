@@ -77,7 +77,11 @@ func (c *Classifier) Version() string { return c.version }
 // Classify says what the text is. A rating with no text is feedback, never a complaint: there is
 // nothing in it that reports a failure.
 func (c *Classifier) Classify(text, rating string) routing.TextVerdict {
-	return c.ClassifyReading(c.Read(text), text, rating)
+	r := c.Read(text)
+	if v, ok := r.(model.Vector); ok {
+		defer v.Release()
+	}
+	return c.ClassifyReading(r, text, rating)
 }
 
 // Read featurises the text once, for ClassifyReading and the flag models' DetectReading (they
