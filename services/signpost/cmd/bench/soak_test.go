@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
+	"strings"
 	"testing"
 	"time"
 )
@@ -40,5 +42,42 @@ func TestAShortSoakLosesAndDuplicatesNothing(t *testing.T) {
 	}
 	if first, last, ok := r.atLoad(); !ok || first.rssBytes == 0 || last.goroutines == 0 {
 		t.Errorf("no memory or goroutine figures from /metrics: %+v %+v", first, last)
+	}
+}
+
+// TestTheSustainedRunMeasuresTheAllInOneInItsOwnProcess is `make bench`'s sustained workload in
+// brief: every item offered is acknowledged and stored, and the row's memory, CPU and profile are
+// the all-in-one's own, not the load generator's.
+func TestTheSustainedRunMeasuresTheAllInOneInItsOwnProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipped with -short: builds and runs the signpost binary for about 10 seconds")
+	}
+	database := os.Getenv("DATABASE_URL")
+	if database == "" {
+		database = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+	}
+	t.Chdir("../../../..")
+	dir := t.TempDir()
+	cpuProfilePath = dir + "/run.prof"
+	t.Cleanup(func() { cpuProfilePath = "" })
+	rows, err := sustainedRun(context.Background(), settings{seconds: 3, rate: 200, database: database})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rows[0]
+	t.Log(r.name, r.perSec, r.p50, r.p99, r.rssMB, r.note)
+	var acked, offered int
+	if _, err := fmt.Sscanf(r.note, "(%d of %d items offered", &acked, &offered); err != nil || offered < 600 || acked != offered ||
+		r.perSec == 0 || r.p99 == 0 {
+		t.Errorf("not every item offered at 200/s for 3 s was acknowledged and stored: %s", r.note)
+	}
+	if !strings.Contains(r.note, "busy: Signpost ") || !strings.Contains(r.note, "load generator ") {
+		t.Errorf("the row does not tell Signpost's CPU from the load generator's: %s", r.note)
+	}
+	if r.rssMB < 20 || r.rssMB > 1000 {
+		t.Errorf("RSS %.0f MB is not the all-in-one's", r.rssMB)
+	}
+	if p, err := os.Stat(dir + "/run.sustained.prof"); err != nil || p.Size() == 0 {
+		t.Errorf("no CPU profile from the all-in-one's DEBUG_ADDR: %v", err)
 	}
 }
