@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"runtime/debug"
 	"time"
@@ -67,7 +68,7 @@ func burstDrain(ctx context.Context, s settings) (row, error) {
 	deadline := start.Add(30 * time.Minute)
 	for drained := false; !drained && time.Now().Before(deadline); {
 		time.Sleep(100 * time.Millisecond)
-		rss = max(rss, rssMB())
+		rss = max(rss, measured{}.rssMB())
 		if drained, err = settled(ctx, js, classifier.HandlerName, notifier.HandlerName); err != nil {
 			return row{}, err
 		}
@@ -88,10 +89,8 @@ func benchSystem(ctx context.Context, s settings, dataDir, dbName string) (*boot
 	if err != nil {
 		return nil, err
 	}
-	env := map[string]string{"DATABASE_URL": dsn, "DATA_DIR": dataDir, "HTTP_ADDR": "127.0.0.1:0", "LOG_LEVEL": "error",
-		"FACEBOOK_APP_SECRET": benchSecret, "FORM_RATE_PER_MINUTE": "100000000", "FORM_RATE_BURST": "1000000",
-		"REQUEST_RATE_PER_MINUTE": "100000000", "REQUEST_RATE_BURST": "1000000",
-		"DELIVERY_POLL": "1h"}
+	env := map[string]string{"DATABASE_URL": dsn, "DATA_DIR": dataDir, "HTTP_ADDR": "127.0.0.1:0", "LOG_LEVEL": "error"}
+	maps.Copy(env, underLoad)
 	for _, name := range []string{"BUS_CONCURRENCY", "BUS_BATCH_SIZE", "DATABASE_MAX_CONNS"} { // to compare settings
 		if v := os.Getenv(name); v != "" {
 			env[name] = v

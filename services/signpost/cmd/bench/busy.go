@@ -2,16 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -22,6 +20,31 @@ type measured struct {
 	debugURL string
 }
 
+// proc is the process's directory in /proc.
+func (m measured) proc() string {
+	if m.pid == 0 {
+		return "/proc/self"
+	}
+	return fmt.Sprintf("/proc/%d", m.pid)
+}
+
+// cpuTime is the CPU time the process has used so far, user and system.
+func (m measured) cpuTime() time.Duration {
+	_, cpu, _ := procStat(m.proc() + "/stat")
+	return cpu
+}
+
+// rssMB is the process's resident memory.
+func (m measured) rssMB() float64 {
+	raw, err := os.ReadFile(m.proc() + "/statm")
+	if err != nil {
+		return 0
+	}
+	var size, resident int64
+	_, _ = fmt.Sscan(string(raw), &size, &resident)
+	return float64(resident*int64(os.Getpagesize())) / (1 << 20)
+}
+
 // startBusy starts measuring how busy Signpost, the load generator (this process, when Signpost
 // runs in another) and Postgres are; the function it returns says it, as a share of the machine's
 // cores, for the time since. It also says how busy the whole machine was, and how much of its
@@ -30,26 +53,30 @@ type measured struct {
 // serves one for a fixed time).
 func startBusy(workload string, sys measured, profileFor time.Duration) func() busy {
 	stopProfile := profileWindow(workload, sys, profileFor)
-	start, self, pg, m := time.Now(), cpuTime(), postgresCPUTime(), machineTime()
-	signpost := processCPUTime(sys.pid)
+	self := measured{}
+	start, signpost, generator, pg, m := time.Now(), sys.cpuTime(), self.cpuTime(), postgresCPUTime(), machineTime()
 	return func() busy {
 		stopProfile()
 		now := machineTime()
-		b := busy{took: time.Since(start), signpost: cpuTime() - self, postgres: postgresCPUTime() - pg,
-			machine: now.busy - m.busy, stolen: now.steal - m.steal}
-		if sys.pid != 0 {
-			b.generator, b.signpost = b.signpost, processCPUTime(sys.pid)-signpost
+		b := busy{took: time.Since(start), signpost: sys.cpuTime() - signpost, postgres: postgresCPUTime() - pg,
+			machine: now.busy - m.busy, stolen: now.steal - m.steal, apart: sys.pid != 0}
+		if b.apart {
+			b.generator = self.cpuTime() - generator
 		}
 		return b
 	}
 }
 
-// busy is the CPU time used over a stretch of wall time.
-type busy struct{ took, signpost, generator, postgres, machine, stolen time.Duration }
+// busy is the CPU time used over a stretch of wall time; apart says Signpost ran in a process of
+// its own, and this one was the load generator.
+type busy struct {
+	took, signpost, generator, postgres, machine, stolen time.Duration
+	apart                                                bool
+}
 
 func (b busy) String() string {
 	cores := func(d time.Duration) float64 { return d.Seconds() / b.took.Seconds() }
-	if b.generator == 0 {
+	if !b.apart {
 		return fmt.Sprintf("busy: Signpost (this process) %.2f, Postgres %.2f, machine %.2f, stolen %.2f of %d cores",
 			cores(b.signpost), cores(b.postgres), cores(b.machine), cores(b.stolen), runtime.NumCPU())
 	}
@@ -134,32 +161,11 @@ func profileWindow(workload string, sys measured, profileFor time.Duration) (sto
 // most 29 s: its debug address answers within 30).
 func fetchProfile(debugURL string, d time.Duration, path string) error {
 	seconds := min(max(int(d.Seconds()), 1), 29)
-	resp, err := http.Get(fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", debugURL, seconds))
+	raw, err := debugGet(context.Background(), fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", debugURL, seconds))
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s: %s", debugURL, resp.Status)
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(f, resp.Body); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
-// cpuTime is the CPU time this process has used, user and system.
-func cpuTime() time.Duration {
-	var u syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
-		return 0
-	}
-	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
+	return os.WriteFile(path, raw, 0o644)
 }
 
 // postgresCPUTime is the CPU time used so far by the machine's postgres processes (from /proc;
@@ -173,15 +179,6 @@ func postgresCPUTime() time.Duration {
 		}
 	}
 	return total
-}
-
-// processCPUTime is the CPU time used so far by process pid (0: none).
-func processCPUTime(pid int) time.Duration {
-	if pid == 0 {
-		return 0
-	}
-	_, cpu, _ := procStat(fmt.Sprintf("/proc/%d/stat", pid))
-	return cpu
 }
 
 // procStat reads a process's command name and CPU time, user and system, from its /proc stat file.

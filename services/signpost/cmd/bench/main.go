@@ -125,19 +125,3 @@ func intEnv(getenv func(string) string, name string, def int) int {
 	}
 	return def
 }
-
-// rssMB is this process's resident memory.
-func rssMB() float64 { return statmRSSMB("/proc/self/statm") }
-
-// processRSSMB is process pid's resident memory.
-func processRSSMB(pid int) float64 { return statmRSSMB(fmt.Sprintf("/proc/%d/statm", pid)) }
-
-func statmRSSMB(path string) float64 {
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return 0
-	}
-	var size, resident int64
-	_, _ = fmt.Sscan(string(raw), &size, &resident)
-	return float64(resident*int64(os.Getpagesize())) / (1 << 20)
-}

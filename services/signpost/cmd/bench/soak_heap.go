@@ -16,20 +16,29 @@ import (
 
 // heapProfile is the pipeline's live heap (a collection runs first) from its DEBUG_ADDR.
 func heapProfile(ctx context.Context, debugURL string) (*profile.Profile, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, debugURL+"/debug/pprof/heap?gc=1", nil)
+	raw, err := debugGet(ctx, debugURL+"/debug/pprof/heap?gc=1")
+	if err != nil {
+		return nil, fmt.Errorf("heap profile: %w", err)
+	}
+	return profile.Parse(bytes.NewReader(raw))
+}
+
+// debugGet is what a process's DEBUG_ADDR answers at url (a profile).
+func debugGet(ctx context.Context, url string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return nil, err
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("heap profile: %w", err)
+		return nil, err
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
-	if err != nil || resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("heap profile: %s %v", resp.Status, err)
+	if err == nil && resp.StatusCode != http.StatusOK {
+		err = fmt.Errorf("%s: %s", url, resp.Status)
 	}
-	return profile.Parse(bytes.NewReader(raw))
+	return raw, err
 }
 
 // heapAt takes a heap profile at the given time; the channel gets it, or nil if it could not.

@@ -10,18 +10,26 @@ import (
 	"time"
 )
 
+// runsTheBinary prepares a test that builds and runs the signpost binary for about so long: it is
+// skipped with -short, and runs from the repository root (the corpus's texts, and the binary's
+// sources). It returns the Postgres server to make the test's database on.
+func runsTheBinary(t *testing.T, howLong string) (database string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("skipped with -short: builds and runs the signpost binary for " + howLong)
+	}
+	t.Chdir("../../../..")
+	if database = os.Getenv("DATABASE_URL"); database == "" {
+		database = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+	}
+	return database
+}
+
 // TestAShortSoakLosesAndDuplicatesNothing is `make soak` in brief: the signpost binary as its own
 // process, 12 seconds at a steady rate with a burst at five times the rate, then every
 // acknowledged item must have its actions, once.
 func TestAShortSoakLosesAndDuplicatesNothing(t *testing.T) {
-	if testing.Short() {
-		t.Skip("skipped with -short: builds and runs the signpost binary for about 20 seconds")
-	}
-	database := os.Getenv("DATABASE_URL")
-	if database == "" {
-		database = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
-	}
-	t.Chdir("../../../..") // the repository root: the corpus's texts, and the binary's sources
+	database := runsTheBinary(t, "about 20 seconds")
 	s := soakSettings{length: 12 * time.Second, rate: 40, burst: 3 * time.Second, factor: 5, database: database,
 		binary: os.Getenv("SOAK_BINARY"), drain: time.Minute}
 	r, err := soak(context.Background(), s, &bytes.Buffer{})
@@ -49,14 +57,7 @@ func TestAShortSoakLosesAndDuplicatesNothing(t *testing.T) {
 // brief: every item offered is acknowledged and stored, and the row's memory, CPU and profile are
 // the all-in-one's own, not the load generator's.
 func TestTheSustainedRunMeasuresTheAllInOneInItsOwnProcess(t *testing.T) {
-	if testing.Short() {
-		t.Skip("skipped with -short: builds and runs the signpost binary for about 10 seconds")
-	}
-	database := os.Getenv("DATABASE_URL")
-	if database == "" {
-		database = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
-	}
-	t.Chdir("../../../..")
+	database := runsTheBinary(t, "about 10 seconds")
 	dir := t.TempDir()
 	cpuProfilePath = dir + "/run.prof"
 	t.Cleanup(func() { cpuProfilePath = "" })

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,7 +16,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jmoiron/sqlx"
 
 	"github.com/signpost/signpost/shared/feedback"
 )
@@ -89,18 +89,18 @@ func sustainedRun(ctx context.Context, s settings) ([]row, error) {
 		default: // the senders are 4,096 ticks behind: not offered
 		}
 		if n%100 == 0 {
-			rss = max(rss, processRSSMB(signpost.pid))
+			rss = max(rss, signpost.rssMB())
 		}
 	}
 	close(jobs)
 	wg.Wait()
 	took := time.Since(start)
 
-	lat, last, err := actionLatencies(ctx, sys.db, acked)
+	lat, last, err := actionLatencies(ctx, sys, acked)
 	if err != nil {
 		return nil, err
 	}
-	rss = max(rss, processRSSMB(signpost.pid))
+	rss = max(rss, signpost.rssMB())
 	note := fmt.Sprintf("(%d of %d items offered at %d/s acknowledged in %s; %d requests failed; %s)",
 		len(acked), offered, s.rate, took.Round(time.Second), failures, busy())
 	return []row{{name: "(a) sustained: webhook batches + forms, ack -> actions", perSec: float64(len(lat)) / last.Sub(start).Seconds(),
@@ -171,23 +171,15 @@ func do(client *http.Client, req *http.Request, want int) error {
 
 // actionLatencies waits (up to two minutes) until every acknowledged item has its actions, and
 // returns each item's time from acknowledgement to its first stored action, and the last.
-func actionLatencies(ctx context.Context, db *sqlx.DB, acked []sent) ([]time.Duration, time.Time, error) {
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
-		var n int
-		if err := db.GetContext(ctx, &n, `SELECT count(DISTINCT item_id) FROM inbox_entries`); err != nil {
-			return nil, time.Time{}, err
-		}
-		if n >= len(acked) || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(200 * time.Millisecond)
+func actionLatencies(ctx context.Context, p *pipeline, acked []sent) ([]time.Duration, time.Time, error) {
+	if err := p.waitDrained(ctx, len(acked), 2*time.Minute); err != nil && !errors.Is(err, errNotDrained) {
+		return nil, time.Time{}, err
 	}
 	var rows []struct {
 		ID uuid.UUID `db:"item_id"`
 		At time.Time `db:"at"`
 	}
-	if err := db.SelectContext(ctx, &rows, `SELECT item_id, min(created_at) AS at FROM inbox_entries GROUP BY item_id`); err != nil {
+	if err := p.db.SelectContext(ctx, &rows, `SELECT item_id, min(created_at) AS at FROM inbox_entries GROUP BY item_id`); err != nil {
 		return nil, time.Time{}, err
 	}
 	stored := make(map[uuid.UUID]time.Time, len(rows))
