@@ -143,9 +143,10 @@ type decisionRow struct {
 	ModelVersion string   `json:"model_version"`
 }
 
-// rows encodes a batch as the three JSON arrays its statements read. Only the newest revision of
-// an item goes into the items statement (one statement may not update a row twice), and rows are
-// in key order so that concurrent batches lock rows in the same order.
+// rows encodes a batch as the two JSON arrays its statements read, and counts how often the batch
+// holds each revision. Only the newest revision of an item goes into the items statement (one
+// statement may not update a row twice), and rows are in key order so that concurrent batches lock
+// rows in the same order.
 func rows(batch []Decided) (items, decisions []byte, keys map[revisionKey]int, err error) {
 	newest := map[string]itemRow{}
 	var ds []decisionRow

@@ -85,13 +85,13 @@ func (e Engine) read(it feedback.Item, staff []string) (TextVerdict, []FlagHit) 
 		return e.Text.Classify(it.Text, it.Rating), e.Flags.Detect(it.Text, staff)
 	}
 	r := rc.Read(it.Text)
-	defer release(r)
+	defer Release(r)
 	return rc.ClassifyReading(r, it.Text, it.Rating), rd.DetectReading(r, it.Text, staff)
 }
 
-// release hands back a reading's memory, where it can be, once everything that reads it is done;
+// Release hands back a reading's memory, where it can be, once everything that reads it is done;
 // what they made from it does not keep it.
-func release(r Reading) {
+func Release(r Reading) {
 	if rel, ok := r.(interface{ Release() }); ok {
 		rel.Release()
 	}

@@ -41,7 +41,7 @@ type FlagDetector interface {
 
 // Reading is what a text classifier made of a text (its features), which a flag detector that
 // reads texts the same way uses rather than reading the text again. A reading with a Release
-// method is released by Engine once both are done with it, for its memory to be reused.
+// method is released (see Release) once both are done with it, for its memory to be reused.
 type Reading any
 
 // ReadingClassifier is a TextClassifier that hands on its reading of a text.

@@ -78,9 +78,7 @@ func (c *Classifier) Version() string { return c.version }
 // nothing in it that reports a failure.
 func (c *Classifier) Classify(text, rating string) routing.TextVerdict {
 	r := c.Read(text)
-	if v, ok := r.(model.Vector); ok {
-		defer v.Release()
-	}
+	defer routing.Release(r)
 	return c.ClassifyReading(r, text, rating)
 }
 
