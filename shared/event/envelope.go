@@ -29,9 +29,13 @@ var ErrMalformed = errors.New("malformed event")
 // Decode parses an envelope of the wanted type and version and its payload into v, in one pass.
 // Every failure wraps ErrMalformed.
 func Decode(data []byte, wantType string, wantVersion int, v any) (Envelope, error) {
-	in := typed{Payload: v}
-	err := json.Unmarshal(data, &in)
-	e := in.Envelope
+	var e Envelope
+	var err error
+	if !readEvent(data, &e, v) {
+		in := typed{Payload: v}
+		err = json.Unmarshal(data, &in)
+		e = in.Envelope
+	}
 	switch {
 	case e.Type != wantType || e.Version != wantVersion:
 		if err != nil {
@@ -46,6 +50,9 @@ func Decode(data []byte, wantType string, wantVersion int, v any) (Envelope, err
 
 // Encode builds the envelope around payload and returns its JSON.
 func Encode(e Envelope, payload any) ([]byte, error) {
+	if data, ok := appendEvent(make([]byte, 0, 1024), e, payload); ok {
+		return data, nil
+	}
 	data, err := json.Marshal(typed{Envelope: e, Payload: payload})
 	if err != nil {
 		return nil, fmt.Errorf("encode %s: %w", e.Type, err)
