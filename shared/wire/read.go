@@ -103,6 +103,12 @@ func (r *Reader) literal() (raw []byte, escaped bool) {
 	}
 	start := r.i
 	for j := start + 1; j < len(r.data); j++ {
+		for j < len(r.data) && plain[r.data[j]] {
+			j++
+		}
+		if j == len(r.data) {
+			break
+		}
 		switch c := r.data[j]; {
 		case c == '"':
 			r.i = j + 1
@@ -197,6 +203,15 @@ func (r *Reader) unescape(s []byte) []byte {
 	r.buf = out
 	return out
 }
+
+// plain holds the bytes a string holds as they are: all but the quote, the backslash and control
+// characters.
+var plain = func() (p [256]bool) {
+	for c := 0x20; c < 256; c++ {
+		p[c] = c != '"' && c != '\\'
+	}
+	return p
+}()
 
 func hexValue(c byte) int {
 	switch {

@@ -24,7 +24,7 @@ func AppendString(dst []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			if safe[c] {
 				i++
 				continue
 			}
@@ -67,6 +67,14 @@ func AppendString(dst []byte, s string) []byte {
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
 }
+
+// safe holds the ASCII bytes a JSON string holds as they are.
+var safe = func() (p [utf8.RuneSelf]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		p[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return p
+}()
 
 // AppendStrings appends a list of strings; a nil list is null, as encoding/json writes it.
 func AppendStrings[S ~string](dst []byte, list []S) []byte {

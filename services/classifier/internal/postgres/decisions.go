@@ -2,14 +2,9 @@
 package postgres
 
 import (
-	"bytes"
-	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
-	"strings"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
@@ -115,73 +110,6 @@ func (s *Decisions) SaveBatch(ctx context.Context, batch []Decided) ([]feedback.
 type revisionKey struct {
 	ItemID   uuid.UUID `json:"item_id"`
 	Revision string    `json:"revision"`
-}
-
-type itemRow struct {
-	ID            uuid.UUID `json:"id"`
-	Organisation  string    `json:"organisation"`
-	Practice      string    `json:"practice"`
-	Channel       string    `json:"channel"`
-	SourceID      string    `json:"source_id"`
-	Author        string    `json:"author"`
-	Email         string    `json:"email"`
-	Body          string    `json:"body"`
-	Rating        string    `json:"rating"`
-	Revision      string    `json:"revision"`
-	WrittenAt     time.Time `json:"written_at"`
-	CorrelationID string    `json:"correlation_id"`
-}
-
-type decisionRow struct {
-	revisionKey
-	Organisation string   `json:"organisation"`
-	Route        string   `json:"route"`
-	Flags        []string `json:"flags"`
-	Confidence   float64  `json:"confidence"`
-	NeedsReview  bool     `json:"needs_review"`
-	Reasons      []string `json:"reasons"`
-	ModelVersion string   `json:"model_version"`
-}
-
-// rows encodes a batch as the two JSON arrays its statements read, and counts how often the batch
-// holds each revision. Only the newest revision of an item goes into the items statement (one
-// statement may not update a row twice), and rows are in key order so that concurrent batches lock
-// rows in the same order.
-func rows(batch []Decided) (items, decisions []byte, keys map[revisionKey]int, err error) {
-	newest := map[string]itemRow{}
-	var ds []decisionRow
-	keys = map[revisionKey]int{}
-	for _, b := range batch {
-		it := b.Item
-		k := it.Organisation + "\x00" + string(it.Channel) + "\x00" + it.SourceID
-		if prev, ok := newest[k]; !ok || prev.WrittenAt.Before(it.WrittenAt) {
-			newest[k] = itemRow{ID: it.ID, Organisation: it.Organisation, Practice: it.Practice, Channel: string(it.Channel),
-				SourceID: it.SourceID, Author: it.Author, Email: it.Email, Body: it.Text, Rating: it.Rating, Revision: it.Revision,
-				WrittenAt: it.WrittenAt, CorrelationID: b.CorrelationID}
-		}
-		d := b.Decision
-		flags := make([]string, len(d.Flags))
-		for i, f := range d.Flags {
-			flags[i] = string(f)
-		}
-		key := revisionKey{it.ID, it.Revision}
-		ds = append(ds, decisionRow{revisionKey: key, Organisation: it.Organisation, Route: string(d.Route), Flags: flags,
-			Confidence: d.Confidence, NeedsReview: d.NeedsReview, Reasons: nonNil(d.Reasons), ModelVersion: d.ModelVersion})
-		keys[key]++
-	}
-	is := make([]itemRow, 0, len(newest))
-	for _, r := range newest {
-		is = append(is, r)
-	}
-	slices.SortFunc(is, func(a, b itemRow) int { return bytes.Compare(a.ID[:], b.ID[:]) })
-	slices.SortFunc(ds, func(a, b decisionRow) int {
-		return cmp.Or(bytes.Compare(a.ItemID[:], b.ItemID[:]), strings.Compare(a.Revision, b.Revision))
-	})
-	if items, err = json.Marshal(is); err != nil {
-		return nil, nil, nil, err
-	}
-	decisions, err = json.Marshal(ds)
-	return items, decisions, keys, err
 }
 
 // asStored is d as reading it back from its row gives it: lists empty rather than absent.

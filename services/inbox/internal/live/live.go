@@ -11,6 +11,8 @@ import (
 
 	"github.com/lib/pq"
 	"github.com/rs/zerolog"
+
+	"github.com/signpost/signpost/shared/wire"
 )
 
 // Channel is the NOTIFY channel the migration's trigger uses.
@@ -68,6 +70,40 @@ func (h *Hub) Publish(c Change) {
 	}
 }
 
+// readChange reads a notification's change; false for one without an organisation, which the
+// trigger never sends.
+func readChange(payload string) (Change, bool) {
+	var c Change
+	r := wire.NewReader([]byte(payload))
+	r.Object(func(key []byte) {
+		switch string(key) {
+		case "organisation":
+			wire.String(r, &c.Organisation)
+		case "item_id":
+			wire.String(r, &c.ItemID)
+		case "kind":
+			wire.String(r, &c.Kind)
+		case "priority":
+			wire.String(r, &c.Priority)
+		case "state":
+			wire.String(r, &c.State)
+		default:
+			r.Unknown()
+		}
+	})
+	r.End()
+	if r.Failed() { // anything unusual is left to encoding/json
+		c = Change{}
+		if err := json.Unmarshal([]byte(payload), &c); err != nil {
+			return Change{}, false
+		}
+	}
+	if c.Organisation == "" {
+		return Change{}, false
+	}
+	return c, true
+}
+
 // Listen receives the database's notifications until ctx ends, then closes the hub.
 func (h *Hub) Listen(ctx context.Context, dsn string, log zerolog.Logger) error {
 	defer close(h.done)
@@ -89,11 +125,9 @@ func (h *Hub) Listen(ctx context.Context, dsn string, log zerolog.Logger) error 
 				h.Publish(Change{})
 				continue
 			}
-			var c Change
-			if err := json.Unmarshal([]byte(n.Extra), &c); err != nil || c.Organisation == "" {
-				continue
+			if c, ok := readChange(n.Extra); ok {
+				h.Publish(c)
 			}
-			h.Publish(c)
 		case <-time.After(90 * time.Second):
 			go func() { _ = l.Ping() }()
 		}
