@@ -117,10 +117,11 @@ func readEvent(data []byte, e *Envelope, v any) bool {
 	default:
 		return false
 	}
-	pv := reflect.ValueOf(v).Elem()
-	if !pv.IsZero() { // encoding/json would merge into what is there
+	ptr := reflect.ValueOf(v)
+	if ptr.IsNil() || !ptr.Elem().IsZero() { // encoding/json would make a value, or merge into what is there
 		return false
 	}
+	pv := ptr.Elem()
 	r := wire.NewReader(data)
 	r.Object(func(key []byte) {
 		switch string(key) {

@@ -110,6 +110,10 @@ func FuzzEventsAreReadAsEncodingJSONReadsThem(f *testing.F) {
 		for _, like := range []any{&ReceivedPayload{}, &RoutedPayload{}, &RemovedPayload{}} {
 			checkReadAsEncodingJSONReads(t, data, like)
 		}
+		var env Envelope
+		if readEvent(data, &env, (*RoutedPayload)(nil)) {
+			t.Error("read into a nil payload")
+		}
 	})
 }
 
