@@ -196,6 +196,7 @@ func (b *batchConsumer) process(raw []jetstream.Msg) {
 	if len(ds) == 0 {
 		return
 	}
+	b.r.observer.BatchTaken(b.name, len(ds))
 	retry := b.run(ds)
 	for _, d := range retry {
 		b.alone(d)

@@ -80,6 +80,32 @@ func (l *ledger) count() (distinct, total int) {
 	return distinct, total
 }
 
+// batchSizes is a bus.Observer that keeps the batch sizes reported for each handler.
+type batchSizes struct {
+	mu    sync.Mutex
+	sizes map[string][]int
+}
+
+func (b *batchSizes) BatchTaken(handler string, messages int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.sizes == nil {
+		b.sizes = map[string][]int{}
+	}
+	b.sizes[handler] = append(b.sizes[handler], messages)
+}
+
+func (b *batchSizes) sorted(handler string) []int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return slices.Sorted(slices.Values(b.sizes[handler]))
+}
+
+func (*batchSizes) HandlerAdded(string)               {}
+func (*batchSizes) HandlerDone(string, time.Duration) {}
+func (*batchSizes) Retried(string)                    {}
+func (*batchSizes) DeadLettered(string)               {}
+
 // storeAll is a batch handler that commits every message unless fail says otherwise for the batch
 // (the transaction failed) or for one message (kept out of the transaction).
 func storeAll(l *ledger, batchErr func([]string) error, msgErr func(string) error) bus.BatchHandler {
@@ -134,7 +160,9 @@ func TestBatchHandlerStoresQueuedMessagesInBatchesAndPublishesTheirEvents(t *tes
 	n := bustest.Start(t)
 	publish(t, n, bodies(500, "item")...)
 	var l ledger
+	var seen batchSizes
 	r := newRouter(t, n)
+	r.Observe(&seen)
 	if err := r.HandleBatch("test.batch", "feedback.received", "feedback.routed", routed(storeAll(&l, nil, nil))); err != nil {
 		t.Fatal(err)
 	}
@@ -148,9 +176,14 @@ func TestBatchHandlerStoresQueuedMessagesInBatchesAndPublishesTheirEvents(t *tes
 	}
 	l.mu.Lock()
 	largest := slices.Max(l.batches)
+	handled := slices.Sorted(slices.Values(l.batches))
 	l.mu.Unlock()
 	if largest < 2 {
 		t.Errorf("largest batch %d: queued messages were not taken together", largest)
+	}
+	// The sizes an operator sees in signpost_handler_batch_messages are the batches handled.
+	if reported := seen.sorted("test.batch"); !slices.Equal(reported, handled) {
+		t.Errorf("batch sizes reported %v, handled %v", reported, handled)
 	}
 	if dl := deadLetters(t, n); len(dl) != 0 {
 		t.Errorf("%d dead letters", len(dl))

@@ -40,6 +40,8 @@ type Router struct {
 // Observer hears how handlers fare, for metrics.
 type Observer interface {
 	HandlerAdded(handler string)
+	// BatchTaken reports how many messages a batch handler took at once.
+	BatchTaken(handler string, messages int)
 	HandlerDone(handler string, took time.Duration)
 	Retried(handler string)
 	DeadLettered(handler string)
@@ -48,6 +50,7 @@ type Observer interface {
 type noObserver struct{}
 
 func (noObserver) HandlerAdded(string)               {}
+func (noObserver) BatchTaken(string, int)            {}
 func (noObserver) HandlerDone(string, time.Duration) {}
 func (noObserver) Retried(string)                    {}
 func (noObserver) DeadLettered(string)               {}

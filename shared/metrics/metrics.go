@@ -20,6 +20,7 @@ type Metrics struct {
 	Decisions       *prometheus.CounterVec
 	Flags           *prometheus.CounterVec
 	HandlerDuration *prometheus.HistogramVec
+	HandlerBatch    *prometheus.HistogramVec
 	HandlerRetries  *prometheus.CounterVec
 	DeadLetters     *prometheus.CounterVec
 	PlatformCalls   *prometheus.CounterVec
@@ -38,6 +39,9 @@ func New() *Metrics {
 		HandlerDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "signpost_handler_duration_seconds",
 			Help:    "Time a message handler took, per handler, retries included.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30}}, []string{"handler"}),
+		HandlerBatch: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "signpost_handler_batch_messages",
+			Help:    "Messages a batch handler took at once, per handler: each batch is one transaction and one atomic publish, so small batches cost more a message.",
+			Buckets: []float64{1, 4, 16, 64, 256, 1000}}, []string{"handler"}),
 		HandlerRetries: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "signpost_handler_retries_total",
 			Help: "Handler attempts that failed and were tried again, per handler."}, []string{"handler"}),
 		DeadLetters: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "signpost_dead_letters_total",
@@ -46,7 +50,7 @@ func New() *Metrics {
 			Help: "Calls to Facebook, GOV.UK Notify and Google, per platform and outcome (sent, retry, failed)."},
 			[]string{"platform", "outcome"}),
 	}
-	m.Registry.MustRegister(m.ItemsReceived, m.Decisions, m.Flags, m.HandlerDuration, m.HandlerRetries, m.DeadLetters,
+	m.Registry.MustRegister(m.ItemsReceived, m.Decisions, m.Flags, m.HandlerDuration, m.HandlerBatch, m.HandlerRetries, m.DeadLetters,
 		m.PlatformCalls, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// Every known series starts at zero, so a rate or an alert sees 0 rather than nothing.
 	for _, c := range feedback.Channels {
@@ -69,6 +73,7 @@ func New() *Metrics {
 // HandlerAdded implements bus.Observer: the handler's series start at zero.
 func (m *Metrics) HandlerAdded(handler string) {
 	m.HandlerDuration.WithLabelValues(handler)
+	m.HandlerBatch.WithLabelValues(handler)
 	m.HandlerRetries.WithLabelValues(handler)
 	m.DeadLetters.WithLabelValues(handler)
 }
@@ -81,6 +86,11 @@ func (m *Metrics) Handler() http.Handler {
 // HandlerDone implements bus.Observer.
 func (m *Metrics) HandlerDone(handler string, took time.Duration) {
 	m.HandlerDuration.WithLabelValues(handler).Observe(took.Seconds())
+}
+
+// BatchTaken implements bus.Observer.
+func (m *Metrics) BatchTaken(handler string, messages int) {
+	m.HandlerBatch.WithLabelValues(handler).Observe(float64(messages))
 }
 
 // Retried implements bus.Observer.

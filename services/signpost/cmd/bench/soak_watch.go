@@ -58,28 +58,8 @@ func (w *watch) samples() []sample {
 
 // scrape reads the few series the soak needs from the Prometheus text format.
 func (w *watch) scrape() (sample, bool) {
-	resp, err := w.client.Get(w.url)
-	if err != nil {
-		return sample{}, false
-	}
-	defer resp.Body.Close()
 	s := sample{at: time.Now()}
-	sc := bufio.NewScanner(resp.Body)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		cut := strings.LastIndexByte(line, ' ')
-		if cut < 0 {
-			continue
-		}
-		v, err := strconv.ParseFloat(line[cut+1:], 64)
-		if err != nil {
-			continue
-		}
-		name, labels, _ := strings.Cut(line[:cut], "{")
+	err := w.series(func(name, labels string, v float64) {
 		feedback := strings.Contains(labels, `stream="FEEDBACK"`)
 		switch {
 		case name == "signpost_jetstream_consumer_pending" && feedback:
@@ -96,6 +76,57 @@ func (w *watch) scrape() (sample, bool) {
 		case name == "go_goroutines":
 			s.goroutines = v
 		}
+	})
+	return s, err == nil && s.rssBytes > 0
+}
+
+// batchMeans is how many messages each batch handler took at once on average since it started
+// (signpost_handler_batch_messages).
+func (w *watch) batchMeans() (map[string]float64, error) {
+	sums, counts := map[string]float64{}, map[string]float64{}
+	err := w.series(func(name, labels string, v float64) {
+		_, handler, _ := strings.Cut(labels, `handler="`)
+		handler, _, _ = strings.Cut(handler, `"`)
+		switch name {
+		case "signpost_handler_batch_messages_sum":
+			sums[handler] = v
+		case "signpost_handler_batch_messages_count":
+			counts[handler] = v
+		}
+	})
+	means := map[string]float64{}
+	for h, n := range counts {
+		if n > 0 {
+			means[h] = sums[h] / n
+		}
 	}
-	return s, sc.Err() == nil && s.rssBytes > 0
+	return means, err
+}
+
+// series calls f with each sample of the Prometheus text that /metrics serves.
+func (w *watch) series(f func(name, labels string, v float64)) error {
+	resp, err := w.client.Get(w.url)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		cut := strings.LastIndexByte(line, ' ')
+		if cut < 0 {
+			continue
+		}
+		v, err := strconv.ParseFloat(line[cut+1:], 64)
+		if err != nil {
+			continue
+		}
+		name, labels, _ := strings.Cut(line[:cut], "{")
+		f(name, labels, v)
+	}
+	return sc.Err()
 }

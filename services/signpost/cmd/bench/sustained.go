@@ -17,6 +17,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/signpost/signpost/services/classifier"
+	"github.com/signpost/signpost/services/notifier"
 	"github.com/signpost/signpost/shared/feedback"
 )
 
@@ -101,8 +103,12 @@ func sustainedRun(ctx context.Context, s settings) ([]row, error) {
 		return nil, err
 	}
 	rss = max(rss, signpost.rssMB())
-	note := fmt.Sprintf("(%d of %d items offered at %d/s acknowledged in %s; %d requests failed; %s)",
-		len(acked), offered, s.rate, took.Round(time.Second), failures, busy())
+	means, err := newWatch(sys.metricsURL).batchMeans()
+	if err != nil {
+		return nil, fmt.Errorf("batch sizes from /metrics: %w", err)
+	}
+	note := fmt.Sprintf("(%d of %d items offered at %d/s acknowledged in %s; %d requests failed; batches of %.0f items on average in the classifier, %.0f in the notifier; %s)",
+		len(acked), offered, s.rate, took.Round(time.Second), failures, means[classifier.HandlerName], means[notifier.HandlerName], busy())
 	return []row{{name: "(a) sustained: webhook batches + forms, ack -> actions", perSec: float64(len(lat)) / last.Sub(start).Seconds(),
 		p50: pct(lat, 50), p99: pct(lat, 99), rssMB: rss, limit: "limit: JetStream publish, atomic batches of 256", note: note}}, nil
 }
