@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/signpost/signpost/shared/wire"
 )
 
 // Envelope wraps every event. Its id is derived from the source's own ids, so publishing the same
@@ -50,8 +52,8 @@ func Decode(data []byte, wantType string, wantVersion int, v any) (Envelope, err
 
 // Encode builds the envelope around payload and returns its JSON.
 func Encode(e Envelope, payload any) ([]byte, error) {
-	if data, ok := appendEvent(make([]byte, 0, 1024), e, payload); ok {
-		return data, nil
+	if w := wire.NewWriter(make([]byte, 0, 1024)); writeEvent(w, e, payload) {
+		return w.Bytes(), nil
 	}
 	data, err := json.Marshal(typed{Envelope: e, Payload: payload})
 	if err != nil {

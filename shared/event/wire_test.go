@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/signpost/signpost/shared/feedback"
+	"github.com/signpost/signpost/shared/wire"
 )
 
 // awkwardItem has a value in every field, with text that needs every kind of escape.
@@ -61,7 +62,7 @@ func TestEventsAreWrittenAndReadAsEncodingJSONDoes(t *testing.T) {
 		if !bytes.Equal(got, want) {
 			t.Errorf("wrote\n%s\nencoding/json writes\n%s", got, want)
 		}
-		if _, ok := appendEvent(nil, e, p); !ok {
+		if !writeEvent(wire.NewWriter(nil), e, p) {
 			t.Errorf("%T was left to encoding/json", p)
 		}
 		readBack := reflect.New(reflect.TypeOf(p)).Interface()

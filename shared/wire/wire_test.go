@@ -29,14 +29,27 @@ func marshal(t *testing.T, v any) []byte {
 	return b
 }
 
+// writes is what write writes with a new Writer, and whether it could.
+func writes(write func(*wire.Writer)) ([]byte, bool) {
+	w := wire.NewWriter(nil)
+	write(w)
+	return w.Bytes(), !w.Failed()
+}
+
+// written is what write writes with a new Writer.
+func written(write func(*wire.Writer)) []byte {
+	b, _ := writes(write)
+	return b
+}
+
 func TestStringsAreWrittenAsEncodingJSONWritesThem(t *testing.T) {
 	for _, s := range awkward {
-		if got, want := wire.AppendString(nil, s), marshal(t, s); !bytes.Equal(got, want) {
+		if got, want := written(func(w *wire.Writer) { w.String(s) }), marshal(t, s); !bytes.Equal(got, want) {
 			t.Errorf("%q: wrote %s, encoding/json writes %s", s, got, want)
 		}
 	}
 	for _, list := range [][]string{nil, {}, awkward} {
-		if got, want := wire.AppendStrings(nil, list), marshal(t, list); !bytes.Equal(got, want) {
+		if got, want := written(func(w *wire.Writer) { wire.WriteStrings(w, list) }), marshal(t, list); !bytes.Equal(got, want) {
 			t.Errorf("%q: wrote %s, encoding/json writes %s", list, got, want)
 		}
 	}
@@ -45,20 +58,20 @@ func TestStringsAreWrittenAsEncodingJSONWritesThem(t *testing.T) {
 func TestNumbersTimesAndIdsAreWrittenAsEncodingJSONWritesThem(t *testing.T) {
 	for _, f := range []float64{0, math.Copysign(0, -1), 1, -1, 0.5, 0.123456789, 1e-6, 9.99e-7, 1e-7, 1e20, 1e21, 123456789e15,
 		math.MaxFloat64, math.SmallestNonzeroFloat64, -2.5e-300} {
-		got, ok := wire.AppendFloat(nil, f)
+		got, ok := writes(func(w *wire.Writer) { w.Float(f) })
 		if want := marshal(t, f); !ok || !bytes.Equal(got, want) {
 			t.Errorf("%v: wrote %s (%v), encoding/json writes %s", f, got, ok, want)
 		}
 	}
 	for _, f := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
-		if _, ok := wire.AppendFloat(nil, f); ok {
+		if _, ok := writes(func(w *wire.Writer) { w.Float(f) }); ok {
 			t.Errorf("%v has no JSON, yet was written", f)
 		}
 	}
 	london, _ := time.LoadLocation("Europe/London")
 	for _, tm := range []time.Time{time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC), time.Date(2026, 7, 2, 9, 0, 0, 123456789, london),
 		time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.FixedZone("", 23*3600+59*60))} {
-		got, ok := wire.AppendTime(nil, tm)
+		got, ok := writes(func(w *wire.Writer) { w.Time(tm) })
 		if want := marshal(t, tm); !ok || !bytes.Equal(got, want) {
 			t.Errorf("%v: wrote %s (%v), encoding/json writes %s", tm, got, ok, want)
 		}
@@ -68,15 +81,15 @@ func TestNumbersTimesAndIdsAreWrittenAsEncodingJSONWritesThem(t *testing.T) {
 		if _, err := json.Marshal(tm); err == nil {
 			t.Fatalf("%v: encoding/json writes it after all", tm)
 		}
-		if _, ok := wire.AppendTime(nil, tm); ok {
+		if _, ok := writes(func(w *wire.Writer) { w.Time(tm) }); ok {
 			t.Errorf("%v has no JSON, yet was written", tm)
 		}
 	}
 	id := uuid.New()
-	if got, want := wire.AppendUUID(nil, id), marshal(t, id); !bytes.Equal(got, want) {
+	if got, want := written(func(w *wire.Writer) { w.UUID(id) }), marshal(t, id); !bytes.Equal(got, want) {
 		t.Errorf("wrote %s, encoding/json writes %s", got, want)
 	}
-	if got, want := wire.AppendBool(nil, true), marshal(t, true); !bytes.Equal(got, want) {
+	if got, want := written(func(w *wire.Writer) { w.Bool(true) }), marshal(t, true); !bytes.Equal(got, want) {
 		t.Errorf("wrote %s, encoding/json writes %s", got, want)
 	}
 }
@@ -86,7 +99,7 @@ func FuzzStringsAreWrittenAsEncodingJSONWritesThem(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := wire.AppendString(nil, s), marshal(t, s); !bytes.Equal(got, want) {
+		if got, want := written(func(w *wire.Writer) { w.String(s) }), marshal(t, s); !bytes.Equal(got, want) {
 			t.Errorf("%q: wrote %s, encoding/json writes %s", s, got, want)
 		}
 	})
@@ -97,7 +110,7 @@ func FuzzFloatsAreWrittenAsEncodingJSONWritesThem(f *testing.F) {
 		f.Add(v)
 	}
 	f.Fuzz(func(t *testing.T, v float64) {
-		got, ok := wire.AppendFloat(nil, v)
+		got, ok := writes(func(w *wire.Writer) { w.Float(v) })
 		want, err := json.Marshal(v)
 		if ok != (err == nil) || ok && !bytes.Equal(got, want) {
 			t.Errorf("%v: wrote %s (%v), encoding/json writes %s (%v)", v, got, ok, want, err)

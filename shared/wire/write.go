@@ -1,7 +1,7 @@
-// Package wire writes and reads JSON values exactly as encoding/json does, without its
-// reflection, for the few types that travel in every event and every batch of rows. Each function
-// that can meet a value encoding/json would write or read differently reports so (ok false), and
-// its caller then uses encoding/json itself: the bytes and values are encoding/json's either way.
+// Package wire writes and reads JSON exactly as encoding/json does, without its reflection, for
+// the few types that travel in every event and every batch of rows. A Writer or Reader that meets
+// a value encoding/json would write or read differently says so (Failed), and its caller then
+// uses encoding/json itself: the bytes and values are encoding/json's either way.
 package wire
 
 import (
@@ -13,12 +13,126 @@ import (
 	"github.com/google/uuid"
 )
 
+// Writer writes one JSON document, in the order its methods are called: BeginObject, then Field
+// and a value for each field, then EndObject; arrays likewise, values without Field. A value that
+// encoding/json refuses to write (NaN, a time outside the years 0–9999) makes Failed true.
+type Writer struct {
+	buf    []byte
+	comma  bool // a value was written last: the next field or element needs a comma first
+	failed bool
+}
+
+// NewWriter returns a writer that appends to buf.
+func NewWriter(buf []byte) *Writer { return &Writer{buf: buf} }
+
+// Bytes is what has been written.
+func (w *Writer) Bytes() []byte { return w.buf }
+
+// Failed reports whether a value had no JSON that encoding/json would write.
+func (w *Writer) Failed() bool { return w.failed }
+
+// Field starts an object's field: the value written next is key's. Keys are the caller's own
+// names and are written as they are.
+func (w *Writer) Field(key string) *Writer {
+	w.separate()
+	w.buf = append(w.buf, '"')
+	w.buf = append(w.buf, key...)
+	w.buf = append(w.buf, '"', ':')
+	w.comma = false
+	return w
+}
+
+func (w *Writer) separate() {
+	if w.comma {
+		w.buf = append(w.buf, ',')
+	}
+}
+
+// value appends one value, with the comma before it if one is due.
+func (w *Writer) value(appendValue func([]byte) []byte) {
+	w.separate()
+	w.buf = appendValue(w.buf)
+	w.comma = true
+}
+
+// BeginObject starts an object.
+func (w *Writer) BeginObject() {
+	w.separate()
+	w.buf = append(w.buf, '{')
+	w.comma = false
+}
+
+// EndObject ends the object begun last.
+func (w *Writer) EndObject() {
+	w.buf = append(w.buf, '}')
+	w.comma = true
+}
+
+// BeginArray starts an array.
+func (w *Writer) BeginArray() {
+	w.separate()
+	w.buf = append(w.buf, '[')
+	w.comma = false
+}
+
+// EndArray ends the array begun last.
+func (w *Writer) EndArray() {
+	w.buf = append(w.buf, ']')
+	w.comma = true
+}
+
+// String writes s as a JSON string.
+func (w *Writer) String(s string) { w.value(func(b []byte) []byte { return appendString(b, s) }) }
+
+// WriteStrings writes a list of strings (of any string type); a nil list is null, as
+// encoding/json writes it.
+func WriteStrings[S ~string](w *Writer, list []S) {
+	if list == nil {
+		w.value(func(b []byte) []byte { return append(b, "null"...) })
+		return
+	}
+	w.BeginArray()
+	for _, s := range list {
+		w.String(string(s))
+	}
+	w.EndArray()
+}
+
+// Int writes n.
+func (w *Writer) Int(n int) {
+	w.value(func(b []byte) []byte { return strconv.AppendInt(b, int64(n), 10) })
+}
+
+// Bool writes true or false.
+func (w *Writer) Bool(v bool) { w.value(func(b []byte) []byte { return strconv.AppendBool(b, v) }) }
+
+// UUID writes u as a string in its canonical form.
+func (w *Writer) UUID(u uuid.UUID) { w.value(func(b []byte) []byte { return appendUUID(b, u) }) }
+
+// Float writes f as encoding/json writes a float64; NaN and the infinities fail.
+func (w *Writer) Float(f float64) {
+	w.value(func(b []byte) []byte {
+		b, ok := appendFloat(b, f)
+		w.failed = w.failed || !ok
+		return b
+	})
+}
+
+// Time writes t as time.Time's MarshalJSON does; a time it refuses fails.
+func (w *Writer) Time(t time.Time) {
+	w.value(func(b []byte) []byte {
+		b, ok := appendTime(b, t)
+		w.failed = w.failed || !ok
+		return b
+	})
+}
+
 const hexDigits = "0123456789abcdef"
 
-// AppendString appends s as a JSON string, escaped as encoding/json escapes it: quotes,
+// appendString appends s as a JSON string, escaped as encoding/json escapes it: quotes,
 // backslashes and control characters; <, > and & (for HTML); U+2028 and U+2029; and every byte
 // of invalid UTF-8 as U+FFFD.
-func AppendString(dst []byte, s string) []byte {
+func appendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
@@ -76,24 +190,9 @@ var safe = func() (p [utf8.RuneSelf]bool) {
 	return p
 }()
 
-// AppendStrings appends a list of strings; a nil list is null, as encoding/json writes it.
-func AppendStrings[S ~string](dst []byte, list []S) []byte {
-	if list == nil {
-		return append(dst, "null"...)
-	}
-	dst = append(dst, '[')
-	for i, s := range list {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = AppendString(dst, string(s))
-	}
-	return append(dst, ']')
-}
-
-// AppendFloat appends f as encoding/json writes a float64. NaN and the infinities have no JSON:
+// appendFloat appends f as encoding/json writes a float64. NaN and the infinities have no JSON:
 // ok is false.
-func AppendFloat(dst []byte, f float64) (out []byte, ok bool) {
+func appendFloat(dst []byte, f float64) (out []byte, ok bool) {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return dst, false
 	}
@@ -111,11 +210,8 @@ func AppendFloat(dst []byte, f float64) (out []byte, ok bool) {
 	return dst, true
 }
 
-// AppendBool appends true or false.
-func AppendBool(dst []byte, b bool) []byte { return strconv.AppendBool(dst, b) }
-
-// AppendUUID appends u as a JSON string in its canonical form.
-func AppendUUID(dst []byte, u uuid.UUID) []byte {
+// appendUUID appends u as a JSON string in its canonical form.
+func appendUUID(dst []byte, u uuid.UUID) []byte {
 	dst = append(dst, '"')
 	for i, b := range u {
 		if i == 4 || i == 6 || i == 8 || i == 10 {
@@ -126,9 +222,9 @@ func AppendUUID(dst []byte, u uuid.UUID) []byte {
 	return append(dst, '"')
 }
 
-// AppendTime appends t as time.Time's MarshalJSON writes it (RFC 3339 with nanoseconds). A year
+// appendTime appends t as time.Time's MarshalJSON writes it (RFC 3339 with nanoseconds). A year
 // outside 0–9999 or a zone offset of a day or more has no such form: ok is false.
-func AppendTime(dst []byte, t time.Time) (out []byte, ok bool) {
+func appendTime(dst []byte, t time.Time) (out []byte, ok bool) {
 	if y := t.Year(); y < 0 || y > 9999 {
 		return dst, false
 	}

@@ -10,9 +10,12 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/signpost/signpost/shared/feedback"
 	"github.com/signpost/signpost/shared/wire"
 )
 
+// itemRow and decisionRow are the rows the statements read; their tags name the keys, which rows
+// writes by hand and its test holds to json.Marshal of these.
 type itemRow struct {
 	ID            uuid.UUID `json:"id"`
 	Organisation  string    `json:"organisation"`
@@ -30,24 +33,39 @@ type itemRow struct {
 
 type decisionRow struct {
 	revisionKey
-	Organisation string   `json:"organisation"`
-	Route        string   `json:"route"`
-	Flags        []string `json:"flags"`
-	Confidence   float64  `json:"confidence"`
-	NeedsReview  bool     `json:"needs_review"`
-	Reasons      []string `json:"reasons"`
-	ModelVersion string   `json:"model_version"`
+	Organisation string          `json:"organisation"`
+	Route        string          `json:"route"`
+	Flags        []feedback.Flag `json:"flags"`
+	Confidence   float64         `json:"confidence"`
+	NeedsReview  bool            `json:"needs_review"`
+	Reasons      []string        `json:"reasons"`
+	ModelVersion string          `json:"model_version"`
 }
 
-// rows encodes a batch's rows as the two JSON arrays its statements read, and counts how often
-// the batch holds each revision.
+// rows encodes a batch's rows as the two JSON arrays its statements read, as encoding/json would
+// (package wire), and counts how often the batch holds each revision.
 func rows(batch []Decided) (items, decisions []byte, keys map[revisionKey]int, err error) {
 	is, ds, keys := rowsOf(batch)
-	if items, err = appendItemRows(make([]byte, 0, 1024*len(is)), is); err != nil {
-		return nil, nil, nil, err
+	w := wire.NewWriter(make([]byte, 0, 1024*len(is)))
+	w.BeginArray()
+	for _, r := range is {
+		writeItemRow(w, r)
+		if w.Failed() {
+			return nil, nil, nil, fmt.Errorf("item %s: the time it was written has no JSON form", r.ID)
+		}
 	}
-	decisions, err = appendDecisionRows(make([]byte, 0, 256*len(ds)), ds)
-	return items, decisions, keys, err
+	w.EndArray()
+	items = w.Bytes()
+	w = wire.NewWriter(make([]byte, 0, 256*len(ds)))
+	w.BeginArray()
+	for _, r := range ds {
+		writeDecisionRow(w, r)
+		if w.Failed() {
+			return nil, nil, nil, fmt.Errorf("decision on item %s: confidence %v has no JSON form", r.ItemID, r.Confidence)
+		}
+	}
+	w.EndArray()
+	return items, w.Bytes(), keys, nil
 }
 
 // rowsOf is the batch's rows, and how often it holds each revision. Only the newest revision of
@@ -64,14 +82,10 @@ func rowsOf(batch []Decided) (is []itemRow, ds []decisionRow, keys map[revisionK
 				SourceID: it.SourceID, Author: it.Author, Email: it.Email, Body: it.Text, Rating: it.Rating, Revision: it.Revision,
 				WrittenAt: it.WrittenAt, CorrelationID: b.CorrelationID}
 		}
-		d := b.Decision
-		flags := make([]string, len(d.Flags))
-		for i, f := range d.Flags {
-			flags[i] = string(f)
-		}
+		d := asStored(b.Decision) // lists empty rather than absent: the columns are NOT NULL
 		key := revisionKey{it.ID, it.Revision}
-		ds = append(ds, decisionRow{revisionKey: key, Organisation: it.Organisation, Route: string(d.Route), Flags: flags,
-			Confidence: d.Confidence, NeedsReview: d.NeedsReview, Reasons: nonNil(d.Reasons), ModelVersion: d.ModelVersion})
+		ds = append(ds, decisionRow{revisionKey: key, Organisation: it.Organisation, Route: string(d.Route), Flags: d.Flags,
+			Confidence: d.Confidence, NeedsReview: d.NeedsReview, Reasons: d.Reasons, ModelVersion: d.ModelVersion})
 		keys[key]++
 	}
 	is = make([]itemRow, 0, len(newest))
@@ -85,61 +99,33 @@ func rowsOf(batch []Decided) (is []itemRow, ds []decisionRow, keys map[revisionK
 	return is, ds, keys
 }
 
-// appendItemRows writes rows as one JSON array, as encoding/json would (package wire).
-func appendItemRows(dst []byte, rows []itemRow) ([]byte, error) {
-	dst = append(dst, '[')
-	for i, r := range rows {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = append(dst, `{"id":`...)
-		dst = wire.AppendUUID(dst, r.ID)
-		for _, f := range [...]struct{ key, value string }{{`,"organisation":`, r.Organisation}, {`,"practice":`, r.Practice},
-			{`,"channel":`, r.Channel}, {`,"source_id":`, r.SourceID}, {`,"author":`, r.Author}, {`,"email":`, r.Email},
-			{`,"body":`, r.Body}, {`,"rating":`, r.Rating}, {`,"revision":`, r.Revision}} {
-			dst = append(dst, f.key...)
-			dst = wire.AppendString(dst, f.value)
-		}
-		dst = append(dst, `,"written_at":`...)
-		var ok bool
-		if dst, ok = wire.AppendTime(dst, r.WrittenAt); !ok {
-			return nil, fmt.Errorf("item %s: the time it was written has no JSON form", r.ID)
-		}
-		dst = append(dst, `,"correlation_id":`...)
-		dst = wire.AppendString(dst, r.CorrelationID)
-		dst = append(dst, '}')
-	}
-	return append(dst, ']'), nil
+func writeItemRow(w *wire.Writer, r itemRow) {
+	w.BeginObject()
+	w.Field("id").UUID(r.ID)
+	w.Field("organisation").String(r.Organisation)
+	w.Field("practice").String(r.Practice)
+	w.Field("channel").String(r.Channel)
+	w.Field("source_id").String(r.SourceID)
+	w.Field("author").String(r.Author)
+	w.Field("email").String(r.Email)
+	w.Field("body").String(r.Body)
+	w.Field("rating").String(r.Rating)
+	w.Field("revision").String(r.Revision)
+	w.Field("written_at").Time(r.WrittenAt)
+	w.Field("correlation_id").String(r.CorrelationID)
+	w.EndObject()
 }
 
-// appendDecisionRows writes rows as one JSON array, as encoding/json would (package wire).
-func appendDecisionRows(dst []byte, rows []decisionRow) ([]byte, error) {
-	dst = append(dst, '[')
-	for i, r := range rows {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = append(dst, `{"item_id":`...)
-		dst = wire.AppendUUID(dst, r.ItemID)
-		for _, f := range [...]struct{ key, value string }{{`,"revision":`, r.Revision}, {`,"organisation":`, r.Organisation},
-			{`,"route":`, r.Route}} {
-			dst = append(dst, f.key...)
-			dst = wire.AppendString(dst, f.value)
-		}
-		dst = append(dst, `,"flags":`...)
-		dst = wire.AppendStrings(dst, r.Flags)
-		dst = append(dst, `,"confidence":`...)
-		var ok bool
-		if dst, ok = wire.AppendFloat(dst, r.Confidence); !ok {
-			return nil, fmt.Errorf("decision on item %s: confidence %v has no JSON form", r.ItemID, r.Confidence)
-		}
-		dst = append(dst, `,"needs_review":`...)
-		dst = wire.AppendBool(dst, r.NeedsReview)
-		dst = append(dst, `,"reasons":`...)
-		dst = wire.AppendStrings(dst, r.Reasons)
-		dst = append(dst, `,"model_version":`...)
-		dst = wire.AppendString(dst, r.ModelVersion)
-		dst = append(dst, '}')
-	}
-	return append(dst, ']'), nil
+func writeDecisionRow(w *wire.Writer, r decisionRow) {
+	w.BeginObject()
+	w.Field("item_id").UUID(r.ItemID)
+	w.Field("revision").String(r.Revision)
+	w.Field("organisation").String(r.Organisation)
+	w.Field("route").String(r.Route)
+	wire.WriteStrings(w.Field("flags"), r.Flags)
+	w.Field("confidence").Float(r.Confidence)
+	w.Field("needs_review").Bool(r.NeedsReview)
+	wire.WriteStrings(w.Field("reasons"), r.Reasons)
+	w.Field("model_version").String(r.ModelVersion)
+	w.EndObject()
 }
