@@ -56,28 +56,25 @@ func (w *Writer) value(appendValue func([]byte) []byte) {
 }
 
 // BeginObject starts an object.
-func (w *Writer) BeginObject() {
-	w.separate()
-	w.buf = append(w.buf, '{')
-	w.comma = false
-}
+func (w *Writer) BeginObject() { w.begin('{') }
 
 // EndObject ends the object begun last.
-func (w *Writer) EndObject() {
-	w.buf = append(w.buf, '}')
-	w.comma = true
-}
+func (w *Writer) EndObject() { w.end('}') }
 
 // BeginArray starts an array.
-func (w *Writer) BeginArray() {
+func (w *Writer) BeginArray() { w.begin('[') }
+
+// EndArray ends the array begun last.
+func (w *Writer) EndArray() { w.end(']') }
+
+func (w *Writer) begin(bracket byte) {
 	w.separate()
-	w.buf = append(w.buf, '[')
+	w.buf = append(w.buf, bracket)
 	w.comma = false
 }
 
-// EndArray ends the array begun last.
-func (w *Writer) EndArray() {
-	w.buf = append(w.buf, ']')
+func (w *Writer) end(bracket byte) {
+	w.buf = append(w.buf, bracket)
 	w.comma = true
 }
 
