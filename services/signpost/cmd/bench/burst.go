@@ -21,6 +21,9 @@ import (
 	"github.com/signpost/signpost/shared/store"
 )
 
+// burstName starts the burst's row.
+const burstName = "(b) burst"
+
 // burstDrain queues s.burst items in JetStream while nothing consumes, then starts the system
 // and measures how fast it turns them all into stored actions.
 func burstDrain(ctx context.Context, s settings) (row, error) {
@@ -78,8 +81,8 @@ func burstDrain(ctx context.Context, s settings) (row, error) {
 	if err := sys.DB.GetContext(ctx, &n, `SELECT count(DISTINCT item_id) FROM inbox_entries`); err != nil {
 		return row{}, err
 	}
-	return row{name: fmt.Sprintf("(b) burst: %d queued items drained to actions", s.burst), perSec: float64(n) / took.Seconds(),
-		rssMB: rss, limit: "limit: JetStream durable consume, explicit ack",
+	return row{name: fmt.Sprintf("%s: %d queued items drained to actions", burstName, s.burst), perSec: float64(n) / took.Seconds(),
+		rssMB: rss, limit: consumeLimit, postgres: load.postgres / time.Duration(max(n, 1)),
 		note: fmt.Sprintf("(%d done in %s; %s; %s)", n, took.Round(time.Second), load, load.perItem(n))}, nil
 }
 

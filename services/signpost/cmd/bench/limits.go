@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -49,26 +51,33 @@ func rawLimits(ctx context.Context, s settings) ([]row, error) {
 		return nil, err
 	}
 
-	start := time.Now()
-	for i := range limitMessages {
-		if _, err := js.PublishAsync(fmt.Sprintf("limits.%d", i%10), payload); err != nil {
-			return nil, err
+	published, err := measure("limit: JetStream publish (fsync)", limitMessages, func() error {
+		for i := range limitMessages {
+			if _, err := js.PublishAsync(fmt.Sprintf("limits.%d", i%10), payload); err != nil {
+				return err
+			}
 		}
+		select {
+		case <-js.PublishAsyncComplete():
+			return nil
+		case <-time.After(time.Minute):
+			return fmt.Errorf("publish acknowledgements did not arrive")
+		}
+	})
+	if err != nil {
+		return nil, err
 	}
-	select {
-	case <-js.PublishAsyncComplete():
-	case <-time.After(time.Minute):
-		return nil, fmt.Errorf("publish acknowledgements did not arrive")
-	}
-	rows := []row{{name: "limit: JetStream publish (fsync)", perSec: float64(limitMessages) / time.Since(start).Seconds()}}
+	rows := []row{published}
 
-	batchSizes := []int{16, 256}
+	batchSizes := []int{16, 256, bus.MaxAtomicBatch}
 	for _, size := range batchSizes {
-		rate, err := atomicPublish(ctx, nc, size)
+		r, err := measure(atomicLimit(size), limitMessages, func() error {
+			return atomicPublish(ctx, nc, size)
+		})
 		if err != nil {
 			return nil, err
 		}
-		rows = append(rows, row{name: fmt.Sprintf("limit: JetStream publish, atomic batches of %d", size), perSec: rate})
+		rows = append(rows, r)
 	}
 	stored := limitMessages * (1 + len(batchSizes)) // the consumer reads everything published above
 
@@ -76,68 +85,130 @@ func rawLimits(ctx context.Context, s settings) ([]row, error) {
 	if err != nil {
 		return nil, err
 	}
-	start = time.Now()
-	for got := 0; got < stored; {
+	consumed, err := measure(consumeLimit, stored, func() error { return consume(cons, stored) })
+	if err != nil {
+		return nil, err
+	}
+	inserted, err := postgresInserts(ctx, s.database)
+	if err != nil {
+		return nil, err
+	}
+	return append(rows, consumed, inserted), nil
+}
+
+// measure runs fn, which handles n messages (or rows), as the raw limit name: how many it handled
+// a second, and the CPU time it took for each, in this process (where the NATS server runs) and
+// in Postgres.
+func measure(name string, n int, fn func() error) (row, error) {
+	self := measured{}
+	start, cpu, pg := time.Now(), self.cpuTime(), postgresCPUTime()
+	if err := fn(); err != nil {
+		return row{}, err
+	}
+	took, cpu, pg := time.Since(start), self.cpuTime()-cpu, postgresCPUTime()-pg
+	each, pgEach := (cpu+pg)/time.Duration(n), pg/time.Duration(n)
+	note := fmt.Sprintf("(CPU %s each)", micro(each))
+	if pg > 0 {
+		note = fmt.Sprintf("(CPU %s each: Postgres %s, this process %s)", micro(each), micro(pgEach), micro(each-pgEach))
+	}
+	return row{name: name, perSec: float64(n) / took.Seconds(), note: note, cpu: each, postgres: pgEach}, nil
+}
+
+// micro is a CPU time in microseconds, to a tenth.
+func micro(d time.Duration) string { return fmt.Sprintf("%.1f µs", float64(d.Nanoseconds())/1e3) }
+
+// atomicLimit names the raw limit of publishing in atomic batches of size.
+func atomicLimit(size int) string {
+	return fmt.Sprintf("limit: JetStream publish, atomic batches of %d", size)
+}
+
+// Names of the limits the pipeline's rows are compared with.
+const (
+	consumeLimit = "limit: JetStream durable consume, explicit ack"
+	drainCeiling = "limit: drain, Postgres and JetStream alone"
+)
+
+// withCeiling adds, before the burst, the most a drain could do on this machine if Signpost's own
+// code cost nothing: the CPU Postgres spent on each item in the drain, plus JetStream's for one
+// atomic publish (the classifier's routed events, in batches of a thousand) and two consumes
+// (the classifier's and the notifier's), all from this run, shared out over the machine's cores.
+// The burst is then compared with that ceiling.
+func withCeiling(rows []row) []row {
+	find := func(name string) int {
+		return slices.IndexFunc(rows, func(r row) bool { return r.name == name })
+	}
+	burst := slices.IndexFunc(rows, func(r row) bool { return strings.HasPrefix(r.name, burstName) })
+	publish, consume := find(atomicLimit(bus.MaxAtomicBatch)), find(consumeLimit)
+	if burst < 0 || publish < 0 || consume < 0 || rows[burst].postgres == 0 {
+		return rows
+	}
+	pg, pub, con := rows[burst].postgres, rows[publish].cpu, rows[consume].cpu
+	floor := pg + pub + 2*con
+	ceiling := row{name: drainCeiling, perSec: float64(runtime.NumCPU()) * float64(time.Second) / float64(floor),
+		note: fmt.Sprintf("(CPU %s an item: Postgres %s as the drain below used it, one atomic publish %s, two consumes %s each; over %d cores)",
+			micro(floor), micro(pg), micro(pub), micro(con), runtime.NumCPU())}
+	rows[burst].limit = drainCeiling
+	return slices.Insert(rows, burst, ceiling)
+}
+
+// consume reads n messages with a durable consumer, acknowledging each.
+func consume(cons jetstream.Consumer, n int) error {
+	for got := 0; got < n; {
 		batch, err := cons.Fetch(500, jetstream.FetchMaxWait(5*time.Second))
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for m := range batch.Messages() {
 			if err := m.Ack(); err != nil {
-				return nil, err
+				return err
 			}
 			got++
 		}
 		if batch.Error() != nil {
-			return nil, batch.Error()
+			return batch.Error()
 		}
 	}
-	rows = append(rows, row{name: "limit: JetStream durable consume, explicit ack", perSec: float64(stored) / time.Since(start).Seconds()})
-
-	insert, err := postgresInserts(ctx, s.database)
-	if err != nil {
-		return nil, err
-	}
-	return append(rows, row{name: "limit: Postgres insert, 100 rows a statement", perSec: insert}), nil
+	return nil
 }
 
 // atomicPublish stores limitMessages in atomic batches of size, one batch after another: one sync
 // to disk per batch.
-func atomicPublish(ctx context.Context, nc *nats.Conn, size int) (float64, error) {
+func atomicPublish(ctx context.Context, nc *nats.Conn, size int) error {
 	msgs := make([]*nats.Msg, size) // sent again and again: CommitAtomically takes its headers off each time
 	for i := range msgs {
 		msgs[i] = &nats.Msg{Subject: fmt.Sprintf("limits.%d", i%10), Data: payload, Header: nats.Header{}}
 	}
-	start := time.Now()
 	for sent := 0; sent < limitMessages; sent += size {
 		if err := bus.CommitAtomically(ctx, nc, msgs[:min(size, limitMessages-sent)]); err != nil {
-			return 0, err
+			return err
 		}
 	}
-	return float64(limitMessages) / time.Since(start).Seconds(), nil
+	return nil
 }
 
-func postgresInserts(ctx context.Context, dsn string) (float64, error) {
+// postgresInserts inserts limitMessages rows, 100 a statement, into a table of its own.
+func postgresInserts(ctx context.Context, dsn string) (row, error) {
 	db, err := store.Open(ctx, dsn, 10*time.Second)
 	if err != nil {
-		return 0, err
+		return row{}, err
 	}
 	defer db.Close()
 	conn, err := db.Connx(ctx) // a temp table lives on one connection
 	if err != nil {
-		return 0, err
+		return row{}, err
 	}
 	defer conn.Close()
 	if _, err := conn.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS bench_rows (id bigint PRIMARY KEY, body text NOT NULL)`); err != nil {
-		return 0, err
+		return row{}, err
 	}
-	start := time.Now()
-	for i := 0; i < limitMessages; i += 100 {
-		if err := insertBatch(ctx, conn, i); err != nil {
-			return 0, err
+	return measure("limit: Postgres insert, 100 rows a statement", limitMessages, func() error {
+		for i := 0; i < limitMessages; i += 100 {
+			if err := insertBatch(ctx, conn, i); err != nil {
+				return err
+			}
 		}
-	}
-	return float64(limitMessages) / time.Since(start).Seconds(), nil
+		return nil
+	})
 }
 
 func insertBatch(ctx context.Context, conn *sqlx.Conn, from int) error {

@@ -73,7 +73,7 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 		}
 		rows = append(rows, got...)
 	}
-	printTable(stdout, rows)
+	printTable(stdout, withCeiling(rows))
 	return nil
 }
 
@@ -86,6 +86,9 @@ type row struct {
 	limit    string  // which raw limit it is compared with
 	ofLimit  float64 // filled in by printTable
 	note     string
+	// cpu is the CPU time a raw limit's message or row took; postgres is the part of it Postgres
+	// took, or for the burst the CPU Postgres took for each item drained.
+	cpu, postgres time.Duration
 }
 
 func printTable(w io.Writer, rows []row) {
