@@ -54,8 +54,8 @@ func TestAShortSoakLosesAndDuplicatesNothing(t *testing.T) {
 }
 
 // TestTheSustainedRunMeasuresTheAllInOneInItsOwnProcess is `make bench`'s sustained workload in
-// brief: every item offered is acknowledged and stored, and the row's memory, CPU, batch sizes
-// and profile are the all-in-one's own, not the load generator's.
+// brief: every item offered is acknowledged and stored, and the row's memory, CPU (in all and
+// for each item), batch sizes and profile are the all-in-one's own, not the load generator's.
 func TestTheSustainedRunMeasuresTheAllInOneInItsOwnProcess(t *testing.T) {
 	database := runsTheBinary(t, "about 10 seconds")
 	dir := t.TempDir()
@@ -84,6 +84,13 @@ func TestTheSustainedRunMeasuresTheAllInOneInItsOwnProcess(t *testing.T) {
 	} else if _, err := fmt.Sscanf(after, "%d items on average in the classifier, %d in the notifier", &classifierBatch, &notifierBatch); err != nil ||
 		classifierBatch < 1 || notifierBatch < 1 {
 		t.Errorf("batch sizes not read from the all-in-one's /metrics: %s", r.note)
+	}
+	var perItem, signpostPerItem, postgresPerItem int
+	if _, after, _ := strings.Cut(r.note, "CPU per item "); after == "" {
+		t.Errorf("the row does not say what an item cost: %s", r.note)
+	} else if _, err := fmt.Sscanf(after, "%d µs: Signpost %d, Postgres %d", &perItem, &signpostPerItem, &postgresPerItem); err != nil ||
+		signpostPerItem <= 0 || perItem != signpostPerItem+postgresPerItem && perItem != signpostPerItem+postgresPerItem+1 {
+		t.Errorf("the CPU an item cost is not the all-in-one's and Postgres's: %s", r.note)
 	}
 	if p, err := os.Stat(dir + "/run.sustained.prof"); err != nil || p.Size() == 0 {
 		t.Errorf("no CPU profile from the all-in-one's DEBUG_ADDR: %v", err)

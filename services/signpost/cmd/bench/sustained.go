@@ -107,8 +107,10 @@ func sustainedRun(ctx context.Context, s settings) ([]row, error) {
 	if err != nil {
 		return nil, fmt.Errorf("batch sizes from /metrics: %w", err)
 	}
-	note := fmt.Sprintf("(%d of %d items offered at %d/s acknowledged in %s; %d requests failed; batches of %.0f items on average in the classifier, %.0f in the notifier; %s)",
-		len(acked), offered, s.rate, took.Round(time.Second), failures, means[classifier.HandlerName], means[notifier.HandlerName], busy())
+	load := busy()
+	note := fmt.Sprintf("(%d of %d items offered at %d/s acknowledged in %s; %d requests failed; batches of %.0f items on average in the classifier, %.0f in the notifier; %s; %s)",
+		len(acked), offered, s.rate, took.Round(time.Second), failures, means[classifier.HandlerName], means[notifier.HandlerName], load,
+		load.perItem(len(acked)))
 	return []row{{name: "(a) sustained: webhook batches + forms, ack -> actions", perSec: float64(len(lat)) / last.Sub(start).Seconds(),
 		p50: pct(lat, 50), p99: pct(lat, 99), rssMB: rss, limit: atomicLimit(256), note: note}}, nil
 }
