@@ -24,7 +24,7 @@ var payload = []byte(strings.Repeat("x", 700))
 
 // rawLimits measures JetStream publish (async, acknowledged, fsync on every write; and in atomic
 // batches, one fsync each), durable consume with explicit acks, and Postgres inserts of 100 rows
-// per committed statement.
+// per committed statement: how many a second, and the CPU each message or row took.
 func rawLimits(ctx context.Context, s settings) ([]row, error) {
 	dir, err := os.MkdirTemp("", "signpost-bench-nats")
 	if err != nil {
@@ -51,7 +51,7 @@ func rawLimits(ctx context.Context, s settings) ([]row, error) {
 		return nil, err
 	}
 
-	published, err := measure("limit: JetStream publish (fsync)", limitMessages, func() error {
+	published, err := measure("limit: JetStream publish (fsync)", limitMessages, false, func() error {
 		for i := range limitMessages {
 			if _, err := js.PublishAsync(fmt.Sprintf("limits.%d", i%10), payload); err != nil {
 				return err
@@ -71,7 +71,7 @@ func rawLimits(ctx context.Context, s settings) ([]row, error) {
 
 	batchSizes := []int{16, 256, bus.MaxAtomicBatch}
 	for _, size := range batchSizes {
-		r, err := measure(atomicLimit(size), limitMessages, func() error {
+		r, err := measure(atomicLimit(size), limitMessages, false, func() error {
 			return atomicPublish(ctx, nc, size)
 		})
 		if err != nil {
@@ -85,7 +85,7 @@ func rawLimits(ctx context.Context, s settings) ([]row, error) {
 	if err != nil {
 		return nil, err
 	}
-	consumed, err := measure(consumeLimit, stored, func() error { return consume(cons, stored) })
+	consumed, err := measure(consumeLimit, stored, false, func() error { return consume(cons, stored) })
 	if err != nil {
 		return nil, err
 	}
@@ -97,21 +97,23 @@ func rawLimits(ctx context.Context, s settings) ([]row, error) {
 }
 
 // measure runs fn, which handles n messages (or rows), as the raw limit name: how many it handled
-// a second, and the CPU time it took for each, in this process (where the NATS server runs) and
-// in Postgres.
-func measure(name string, n int, fn func() error) (row, error) {
+// a second, and the CPU time it took for each in this process (where the NATS server runs) and,
+// when it writes to Postgres, in Postgres.
+func measure(name string, n int, writesPostgres bool, fn func() error) (row, error) {
 	self := measured{}
 	start, cpu, pg := time.Now(), self.cpuTime(), postgresCPUTime()
 	if err := fn(); err != nil {
 		return row{}, err
 	}
-	took, cpu, pg := time.Since(start), self.cpuTime()-cpu, postgresCPUTime()-pg
-	each, pgEach := (cpu+pg)/time.Duration(n), pg/time.Duration(n)
-	note := fmt.Sprintf("(CPU %s each)", micro(each))
-	if pg > 0 {
-		note = fmt.Sprintf("(CPU %s each: Postgres %s, this process %s)", micro(each), micro(pgEach), micro(each-pgEach))
+	took, cpu := time.Since(start), self.cpuTime()-cpu
+	r := row{name: name, perSec: float64(n) / took.Seconds(), cpu: cpu / time.Duration(n)}
+	r.note = fmt.Sprintf("(CPU %s each)", micro(r.cpu))
+	if writesPostgres {
+		r.postgres = (postgresCPUTime() - pg) / time.Duration(n)
+		r.note = fmt.Sprintf("(CPU %s each: Postgres %s, this process %s)", micro(r.cpu+r.postgres), micro(r.postgres), micro(r.cpu))
+		r.cpu += r.postgres
 	}
-	return row{name: name, perSec: float64(n) / took.Seconds(), note: note, cpu: each, postgres: pgEach}, nil
+	return r, nil
 }
 
 // micro is a CPU time in microseconds, to a tenth.
@@ -132,7 +134,8 @@ const (
 // code cost nothing: the CPU Postgres spent on each item in the drain, plus JetStream's for one
 // atomic publish (the classifier's routed events, in batches of a thousand) and two consumes
 // (the classifier's and the notifier's), all from this run, shared out over the machine's cores.
-// The burst is then compared with that ceiling.
+// The burst is then compared with that ceiling. Its note says, too, what is left of it once the
+// classifier's decision is paid for as well, at what a decision cost the classifier alone.
 func withCeiling(rows []row) []row {
 	find := func(name string) int {
 		return slices.IndexFunc(rows, func(r row) bool { return r.name == name })
@@ -144,9 +147,16 @@ func withCeiling(rows []row) []row {
 	}
 	pg, pub, con := rows[burst].postgres, rows[publish].cpu, rows[consume].cpu
 	floor := pg + pub + 2*con
-	ceiling := row{name: drainCeiling, perSec: float64(runtime.NumCPU()) * float64(time.Second) / float64(floor),
-		note: fmt.Sprintf("(CPU %s an item: Postgres %s as the drain below used it, one atomic publish %s, two consumes %s each; over %d cores)",
+	perSec := func(each time.Duration) float64 {
+		return float64(runtime.NumCPU()) * float64(time.Second) / float64(each)
+	}
+	ceiling := row{name: drainCeiling, perSec: perSec(floor),
+		note: fmt.Sprintf("(CPU %s an item: Postgres %s as the drain below used it, one atomic publish %s, two consumes %s each; over %d cores",
 			micro(floor), micro(pg), micro(pub), micro(con), runtime.NumCPU())}
+	if c := find(classifierName); c >= 0 && rows[c].cpu > 0 {
+		ceiling.note += fmt.Sprintf("; with the decision too, %s as (c) took it: %.0f/s", micro(rows[c].cpu), perSec(floor+rows[c].cpu))
+	}
+	ceiling.note += ")"
 	rows[burst].limit = drainCeiling
 	return slices.Insert(rows, burst, ceiling)
 }
@@ -201,7 +211,7 @@ func postgresInserts(ctx context.Context, dsn string) (row, error) {
 	if _, err := conn.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS bench_rows (id bigint PRIMARY KEY, body text NOT NULL)`); err != nil {
 		return row{}, err
 	}
-	return measure("limit: Postgres insert, 100 rows a statement", limitMessages, func() error {
+	return measure("limit: Postgres insert, 100 rows a statement", limitMessages, true, func() error {
 		for i := 0; i < limitMessages; i += 100 {
 			if err := insertBatch(ctx, conn, i); err != nil {
 				return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"runtime"
 	"strings"
 	"testing"
@@ -14,7 +15,7 @@ func TestTheDrainIsComparedWithWhatPostgresAndJetStreamAloneAllow(t *testing.T) 
 		{name: atomicLimit(256), perSec: 40000, cpu: 15 * time.Microsecond},
 		{name: atomicLimit(bus.MaxAtomicBatch), perSec: 80000, cpu: 10 * time.Microsecond},
 		{name: consumeLimit, perSec: 150000, cpu: 8 * time.Microsecond},
-		{name: "(c) classifier alone", perSec: 30000},
+		{name: classifierName, perSec: 30000, cpu: 100 * time.Microsecond},
 		{name: burstName + ": 1000 queued items drained to actions", perSec: 7000, limit: consumeLimit, postgres: 74 * time.Microsecond},
 	}
 	got := withCeiling(rows)
@@ -31,6 +32,10 @@ func TestTheDrainIsComparedWithWhatPostgresAndJetStreamAloneAllow(t *testing.T) 
 	}
 	if !strings.Contains(ceiling.note, "100.0 µs an item") {
 		t.Errorf("the ceiling's note should give the CPU an item it comes from: %s", ceiling.note)
+	}
+	// With a decision of 100 µs as well, 200 µs an item.
+	if want := fmt.Sprintf("with the decision too, 100.0 µs as (c) took it: %d/s)", runtime.NumCPU()*5000); !strings.HasSuffix(ceiling.note, want) {
+		t.Errorf("the ceiling's note should end %q: %s", want, ceiling.note)
 	}
 
 	withoutBurst := withCeiling(rows[:3])
