@@ -46,26 +46,33 @@ type decisionRow struct {
 // (package wire), and counts how often the batch holds each revision.
 func rows(batch []Decided) (items, decisions []byte, keys map[revisionKey]int, err error) {
 	is, ds, keys := rowsOf(batch)
-	w := wire.NewWriter(make([]byte, 0, 1024*len(is)))
+	items, err = jsonArray(is, 1024, writeItemRow, func(r itemRow) error {
+		return fmt.Errorf("item %s: the time it was written has no JSON form", r.ID)
+	})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	decisions, err = jsonArray(ds, 256, writeDecisionRow, func(r decisionRow) error {
+		return fmt.Errorf("decision on item %s: confidence %v has no JSON form", r.ItemID, r.Confidence)
+	})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return items, decisions, keys, nil
+}
+
+// jsonArray writes rows as one JSON array, with room for about size bytes a row; a row holding a
+// value JSON cannot write stops it with unwritable's error for that row.
+func jsonArray[T any](rows []T, size int, write func(*wire.Writer, T), unwritable func(T) error) ([]byte, error) {
+	w := wire.NewWriter(make([]byte, 0, size*len(rows)))
 	w.BeginArray()
-	for _, r := range is {
-		writeItemRow(w, r)
-		if w.Failed() {
-			return nil, nil, nil, fmt.Errorf("item %s: the time it was written has no JSON form", r.ID)
+	for _, r := range rows {
+		if write(w, r); w.Failed() {
+			return nil, unwritable(r)
 		}
 	}
 	w.EndArray()
-	items = w.Bytes()
-	w = wire.NewWriter(make([]byte, 0, 256*len(ds)))
-	w.BeginArray()
-	for _, r := range ds {
-		writeDecisionRow(w, r)
-		if w.Failed() {
-			return nil, nil, nil, fmt.Errorf("decision on item %s: confidence %v has no JSON form", r.ItemID, r.Confidence)
-		}
-	}
-	w.EndArray()
-	return items, w.Bytes(), keys, nil
+	return w.Bytes(), nil
 }
 
 // rowsOf is the batch's rows, and how often it holds each revision. Only the newest revision of

@@ -86,8 +86,8 @@ type row struct {
 	limit    string  // which raw limit it is compared with
 	ofLimit  float64 // filled in by printTable
 	note     string
-	// cpu is the CPU time a raw limit's message or row took; postgres is the part of it Postgres
-	// took, or for the burst the CPU Postgres took for each item drained.
+	// cpu is the CPU time a raw limit's message or row took, or a decision of the classifier alone;
+	// postgres is the CPU Postgres took for each item the burst drained.
 	cpu, postgres time.Duration
 }
 

@@ -107,13 +107,8 @@ func startPipeline(ctx context.Context, database, binary string) (_ *pipeline, e
 func (p *pipeline) waitReady(ctx context.Context, limit time.Duration) error {
 	deadline := time.Now().Add(limit)
 	for time.Now().Before(deadline) {
-		select {
-		case err := <-p.exited:
-			p.exited <- err
-			return fmt.Errorf("the pipeline stopped at start (%v); its log:\n%s", err, p.logTail())
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(200 * time.Millisecond):
+		if err := p.pause(ctx, 200*time.Millisecond, " at start"); err != nil {
+			return err
 		}
 		if resp, err := http.Get(p.url + "/readyz"); err == nil {
 			resp.Body.Close()
@@ -141,14 +136,23 @@ func (p *pipeline) waitDrained(ctx context.Context, want int, limit time.Duratio
 		if time.Now().After(deadline) {
 			return errNotDrained
 		}
-		select {
-		case err := <-p.exited:
-			p.exited <- err
-			return fmt.Errorf("the pipeline stopped (%v); its log:\n%s", err, p.logTail())
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(500 * time.Millisecond):
+		if err := p.pause(ctx, 500*time.Millisecond, ""); err != nil {
+			return err
 		}
+	}
+}
+
+// pause waits d, unless the pipeline stops meanwhile (when, say " at start") or ctx ends: then it
+// says why the wait cannot go on.
+func (p *pipeline) pause(ctx context.Context, d time.Duration, when string) error {
+	select {
+	case err := <-p.exited:
+		p.exited <- err
+		return fmt.Errorf("the pipeline stopped%s (%v); its log:\n%s", when, err, p.logTail())
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(d):
+		return nil
 	}
 }
 
